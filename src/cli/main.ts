@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { commands } from './commands';
+import { UsageError, type CliCommand, type CliIo } from './command';
+import { packageVersion } from '../common/packageRoot';
+
+function formatHelp(command?: CliCommand): string {
+  if (!command) {
+    const version = packageVersion();
+    const width = Math.max(...commands.map((c) => c.name.length));
+    return [
+      `leakhunt ${version} — memory-leak hunting for Node.js services`,
+      '',
+      'Usage: leakhunt <command> [options]',
+      '',
+      'Commands:',
+      ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+      '',
+      "Run 'leakhunt help <command>' for a command's options and examples.",
+    ].join('\n');
+  }
+  const optionLines = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? '<value>'}` : ''}`;
+    return `  ${flag.padEnd(28)}${spec.description}`;
+  });
+  return [
+    `leakhunt ${command.name} — ${command.summary}`,
+    '',
+    `Usage: leakhunt ${command.name} ${command.usage}`.trimEnd(),
+    ...(optionLines.length ? ['', 'Options:', ...optionLines] : []),
+    ...(command.examples.length ? ['', 'Examples:', ...command.examples.map((e) => `  ${e}`)] : []),
+  ].join('\n');
+}
+
+/** Runs one `leakhunt` invocation and resolves to its exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.out(formatHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.out(packageVersion());
+    return 0;
+  }
+  if (name === 'help') {
+    const topic = rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
+    if (rest[0] && !topic) {
+      io.err(`leakhunt: unknown command '${rest[0]}'. Run 'leakhunt help' for the list.`);
+      return 2;
+    }
+    io.out(formatHelp(topic));
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`leakhunt: unknown command '${name}'. Run 'leakhunt help' for the list.`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(formatHelp(command));
+    return 0;
+  }
+  try {
+    const options = Object.fromEntries(
+      Object.entries(command.options).map(([key, spec]) => {
+        const { description: _d, valueName: _v, ...parseSpec } = spec;
+        return [key, parseSpec];
+      }),
+    );
+    const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    return await command.run({ positionals: parsed.positionals, values: parsed.values }, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.err(`leakhunt ${command.name}: ${(error as Error).message}`);
+      return 2;
+    }
+    if (io.signal.aborted) {
+      io.err(`leakhunt ${command.name}: interrupted`);
+      return 130;
+    }
+    io.err(`leakhunt ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.LEAKHUNT_DEBUG && error instanceof Error) io.err(error.stack ?? '');
+    return 2;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nleakhunt: stopping (Ctrl-C again to force)…\n');
+    controller.abort();
+  });
+  runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    signal: controller.signal,
+    cwd: process.cwd(),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`leakhunt: ${String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

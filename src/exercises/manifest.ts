@@ -1,0 +1,96 @@
+/**
+ * The shape of an exercise's `exercise.json`. The JSON Schema in `schemas/exercise.schema.json`
+ * describes the same shape for validation and editor completion; a unit test keeps them in step.
+ *
+ * Paths are relative to the exercise folder, except service entries and test commands, which run
+ * inside the learner's copy of `app` (the folder materialised into their workspace).
+ */
+export interface ExerciseManifest {
+  id: string;
+  title: string;
+  summary: string;
+  difficulty: 'easy' | 'medium' | 'hard';
+  /** Expected time to solve, in minutes (a single figure or a range's upper end). */
+  minutes: number;
+  /** Markdown file: the bug report, memory pattern, symptoms and task. */
+  scenario: string;
+  /** Folder with the code the learner gets (services and tests); default `app`. */
+  app?: string;
+  services: ServiceSpec[];
+  load: LoadProfile;
+  /** Ordered, progressive hints (markdown). Never copied into the learner's workspace. */
+  hints: string[];
+  tests: TestSpec;
+  check: CheckSpec;
+  /** Optional command run once in the learner's copy before anything else (e.g. a build). */
+  setup?: CommandSpec;
+  /** Folder overlaid on `app` to get the reference fix. Never copied to the learner. */
+  solution: string;
+}
+
+export interface ServiceSpec {
+  /** Lower-case name; siblings see this service's URL as `<NAME>_URL`. */
+  name: string;
+  /** Entry file relative to the app folder. */
+  entry: string;
+  args?: string[];
+  env?: Record<string, string>;
+  /** Options for `node` itself, e.g. `--max-old-space-size=64`. */
+  nodeArgs?: string[];
+  /** Path answered with 2xx once the service is ready; without it, an accepted connection is enough. */
+  health?: string;
+}
+
+export interface LoadRequest {
+  /** Name of the service the request goes to. */
+  service: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path template; `{n}` becomes the request's sequence number, `{rand}` a random integer. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Relative weight in the mix; default 1. */
+  weight?: number;
+}
+
+export interface LoadProfile {
+  requests: LoadRequest[];
+  /** Requests per second; unlimited when absent. */
+  rate?: number;
+  concurrency?: number;
+  /** Total requests for one load run; default 2000. */
+  count?: number;
+  durationSeconds?: number;
+}
+
+export interface CommandSpec {
+  command: string;
+  /** Seconds before the command is stopped and reported as timed out. */
+  timeoutSeconds?: number;
+}
+
+export type TestSpec = CommandSpec;
+
+/** How `leakhunt check` decides leak / no leak: deterministic, counted in requests. */
+export interface CheckSpec {
+  /** The service whose heap is measured. */
+  service: string;
+  /** Request mix; defaults to `load.requests`. */
+  requests?: LoadRequest[];
+  /** Requests sent before the first measurement. */
+  warmup: number;
+  /** N in the N, 2N, 4N ladder. */
+  step: number;
+  /** Heap growth per request above which the verdict is "leak". */
+  thresholdBytesPerRequest: number;
+}
+
+/** `set.json`: an ordered collection of exercises shipped or packed together. */
+export interface ExerciseSet {
+  name: string;
+  version: string;
+  author: string;
+  description?: string;
+  /** Exercise folder names, in the order learners should take them. */
+  exercises: string[];
+}
