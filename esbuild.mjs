@@ -3,11 +3,14 @@
 //   node esbuild.mjs --production  minified, no source maps (what `npm run package` ships)
 //   node esbuild.mjs --watch       rebuild on change
 //   node esbuild.mjs --tests       transpile src/ and test/ file by file into out/ for node --test
+//                                  (--out DIR picks another folder, so parallel runs don't collide)
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const testsOut = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'out';
 const production = args.has('--production');
 const watch = args.has('--watch');
 
@@ -59,11 +62,13 @@ function listTs(dir) {
 
 /** Tests run on the core file by file, so a failure points at the module, not a bundle. */
 async function buildTests() {
-  rmSync('out', { recursive: true, force: true });
-  const entryPoints = ['src', 'test'].flatMap(listTs).filter((f) => !f.startsWith('test/webview/page'));
+  rmSync(testsOut, { recursive: true, force: true });
+  const entryPoints = ['src', 'test']
+    .flatMap(listTs)
+    .filter((f) => !f.startsWith('test/webview/page'));
   await esbuild.build({
     entryPoints,
-    outdir: 'out',
+    outdir: testsOut,
     outbase: '.',
     bundle: false,
     platform: 'node',
@@ -77,7 +82,8 @@ async function buildTests() {
 function copyCodicons() {
   const from = 'node_modules/@vscode/codicons/dist';
   mkdirSync('dist/codicons', { recursive: true });
-  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(from, file), join('dist/codicons', file));
+  for (const file of ['codicon.css', 'codicon.ttf'])
+    cpSync(join(from, file), join('dist/codicons', file));
 }
 
 if (args.has('--tests')) {

@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'out/**',
+      'out-*/**',
       'node_modules/**',
       '.vscode-test/**',
       'bench/node_modules/**',
@@ -44,7 +45,10 @@ export default tseslint.config(
       },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': 'off',
     },
   },
@@ -53,11 +57,16 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/extension/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension/ may import vscode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'Only src/extension/ may import vscode.' }] },
+      ],
     },
   },
   {
     files: ['media/webview/**/*.ts'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', HTMLElement: 'readonly' } },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', HTMLElement: 'readonly' },
+    },
   },
 );

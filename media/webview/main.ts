@@ -1,5 +1,10 @@
 import './main.css';
-import { assertNever, type FromWebview, type SummaryRow, type ToWebview } from '../../src/extension/protocol';
+import {
+  assertNever,
+  type FromWebview,
+  type SummaryRow,
+  type ToWebview,
+} from '../../src/extension/protocol';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -19,7 +24,11 @@ function formatBytes(value: number): string {
 }
 
 /** Builds an element whose text is set with `textContent`: heap strings are attacker-controlled. */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
@@ -29,7 +38,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
 function renderSummary(title: string, rows: SummaryRow[]): void {
   const table = el('table', undefined, 'grid');
   const head = el('tr');
-  for (const label of ['Class', 'Count', 'Shallow size', 'Retained size']) head.append(el('th', label));
+  for (const label of ['Class', 'Count', 'Shallow size', 'Retained size'])
+    head.append(el('th', label));
   table.append(el('thead'), el('tbody'));
   table.tHead?.append(head);
   for (const row of rows) {

@@ -24,7 +24,10 @@ export interface CliCommand {
   options: Record<string, OptionSpec>;
   examples: string[];
   /** Returns the process exit code. Throw `UsageError` for bad input (exit 2, one line). */
-  run(input: { positionals: string[]; values: Record<string, unknown> }, io: CliIo): Promise<number>;
+  run(
+    input: { positionals: string[]; values: Record<string, unknown> },
+    io: CliIo,
+  ): Promise<number>;
 }
 
 /** Bad input from the user: printed as one line, exit code 2. */

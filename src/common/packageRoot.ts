@@ -13,7 +13,8 @@ export function packageRoot(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && readManifest(manifest).name === 'leak-hunt') return (cached = dir);
-    if (dirname(dir) === dir) throw new Error(`Leak Hunt's package.json was not found above ${__dirname}`);
+    if (dirname(dir) === dir)
+      throw new Error(`Leak Hunt's package.json was not found above ${__dirname}`);
   }
 }
 

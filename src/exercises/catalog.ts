@@ -20,7 +20,9 @@ export async function readCatalog(setDir: string): Promise<Catalog> {
   const exercises = await Promise.all(
     set.exercises.map(async (name) => {
       const dir = join(setDir, name);
-      const manifest = JSON.parse(await readFile(join(dir, 'exercise.json'), 'utf8')) as ExerciseManifest;
+      const manifest = JSON.parse(
+        await readFile(join(dir, 'exercise.json'), 'utf8'),
+      ) as ExerciseManifest;
       return { dir, manifest };
     }),
   );

@@ -20,7 +20,8 @@ export class ExercisesProvider implements vscode.TreeDataProvider<Node> {
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (node?.kind === 'exercise') return [];
-    if (node?.kind === 'set') return node.catalog.exercises.map((entry) => ({ kind: 'exercise', entry }));
+    if (node?.kind === 'set')
+      return node.catalog.exercises.map((entry) => ({ kind: 'exercise', entry }));
     const catalogs: Node[] = [];
     for (const dir of this.setDirs()) {
       try {
@@ -34,7 +35,10 @@ export class ExercisesProvider implements vscode.TreeDataProvider<Node> {
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'set') {
-      const item = new vscode.TreeItem(node.catalog.set.name, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(
+        node.catalog.set.name,
+        vscode.TreeItemCollapsibleState.Expanded,
+      );
       item.description = node.catalog.set.version;
       item.contextValue = 'exerciseSet';
       return item;

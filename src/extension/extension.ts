@@ -22,7 +22,10 @@ export function activate(context: vscode.ExtensionContext): void {
   } catch (error) {
     log.error('activation', 'Leak Hunt failed to activate', error);
     void vscode.window
-      .showErrorMessage(`Leak Hunt failed to start: ${describeError(error).split('\n')[0]}`, 'Show Log')
+      .showErrorMessage(
+        `Leak Hunt failed to start: ${describeError(error).split('\n')[0]}`,
+        'Show Log',
+      )
       .then((choice) => choice && log.show());
   }
 }

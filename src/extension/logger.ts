@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 
 /** Areas of the extension that log; shown as a `[tag]` prefix so one channel stays readable. */
-export type LogTag = 'activation' | 'commands' | 'exercises' | 'inspector' | 'snapshot' | 'worker' | 'webview' | 'tests' | 'progress';
+export type LogTag =
+  | 'activation'
+  | 'commands'
+  | 'exercises'
+  | 'inspector'
+  | 'snapshot'
+  | 'worker'
+  | 'webview'
+  | 'tests'
+  | 'progress';
 
 /** The small logging surface every feature receives; backed by one `LogOutputChannel`. */
 export interface Logger extends vscode.Disposable {

@@ -16,7 +16,8 @@ export type ToWebview =
   | { type: 'error'; message: string; nextStep?: string };
 
 /** Messages the webview sends to the extension. */
-export type FromWebview = { type: 'ready' } | { type: 'log'; level: 'info' | 'error'; message: string };
+export type FromWebview =
+  { type: 'ready' } | { type: 'log'; level: 'info' | 'error'; message: string };
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
