@@ -1,7 +1,12 @@
 /**
  * The one message protocol between the extension host and the Heap Explorer webview. Both sides
- * import these types; `switch` statements over them end in an exhaustiveness check.
+ * import these types; `switch` statements over them end in `assertNever`. Large data (class
+ * tables) is never pushed whole: the webview asks for pages through `request` messages and the
+ * host answers with `response` carrying the same id.
  */
+import type { ClassDelta, LeakSuspect, SourceLocation } from '../heap/results';
+
+export type { ClassDelta, LeakSuspect, SourceLocation };
 
 export interface SummaryRow {
   name: string;
@@ -10,14 +15,147 @@ export interface SummaryRow {
   retainedSize: number;
 }
 
+export type SnapshotState = 'capturing' | 'parsing' | 'ready' | 'error';
+
+/** A heap snapshot the explorer knows about (taken in a live session or opened from disk). */
+export interface SnapshotInfo {
+  id: string;
+  label: string;
+  file: string;
+  /** Epoch milliseconds. */
+  takenAt: number;
+  sizeBytes: number;
+  service?: string;
+  state: SnapshotState;
+  /** 0..1 while capturing or parsing. */
+  progress?: number;
+  error?: string;
+}
+
+export interface HeapSample {
+  /** Epoch milliseconds. */
+  time: number;
+  usedHeap: number;
+  totalHeap: number;
+  rss: number;
+}
+
+export type ServiceState = 'starting' | 'running' | 'stopped' | 'crashed';
+
+/** One service's live memory series with the moments snapshots were taken. */
+export interface ServiceSeries {
+  service: string;
+  state: ServiceState;
+  samples: HeapSample[];
+  markers: SnapshotMarker[];
+  /** Current growth in bytes per request, when load has run long enough to tell. */
+  bytesPerRequest?: number;
+}
+
+export interface SnapshotMarker {
+  time: number;
+  snapshotId: string;
+  label: string;
+}
+
+export type ExplorerView = 'live' | 'summary' | 'comparison' | 'suspects';
+
+/** The three-snapshot result the Leak suspects view shows. */
+export interface SuspectsResult {
+  baselineId: string;
+  targetId: string;
+  finalId: string;
+  suspects: LeakSuspect[];
+}
+
+export interface SortOrder<Column extends string> {
+  column: Column;
+  descending: boolean;
+}
+
+export interface Page<Row> {
+  /** Rows matching the filter, before paging. */
+  total: number;
+  start: number;
+  rows: Row[];
+}
+
+/** Requests the webview may make, each with its parameters and the result the host returns. */
+export interface HostRequests {
+  summaryPage: {
+    params: {
+      snapshotId: string;
+      sort: SortOrder<keyof SummaryRow>;
+      /** Case-insensitive substring of the class name; empty for all. */
+      filter: string;
+      start: number;
+      count: number;
+    };
+    result: Page<SummaryRow>;
+  };
+  comparisonPage: {
+    params: {
+      baselineId: string;
+      targetId: string;
+      sort: SortOrder<keyof ClassDelta>;
+      filter: string;
+      start: number;
+      count: number;
+    };
+    result: Page<ClassDelta>;
+  };
+  findLeaks: {
+    params: { baselineId: string; targetId: string; finalId: string };
+    result: SuspectsResult;
+  };
+}
+
+export type HostRequestMethod = keyof HostRequests;
+
+export type HostRequest = {
+  [M in HostRequestMethod]: { method: M; params: HostRequests[M]['params'] };
+}[HostRequestMethod];
+
+/** An error shown in place, with what to do about it. */
+export interface ShownError {
+  message: string;
+  nextStep?: string;
+}
+
+/** Commands the webview can ask the extension to run (buttons in the page). */
+export type ExplorerCommand = 'takeSnapshot' | 'findLeak' | 'startLoad' | 'stopLoad' | 'openSnapshot';
+
 /** Messages the extension sends to the webview. */
 export type ToWebview =
-  | { type: 'summary'; title: string; rows: SummaryRow[] }
-  | { type: 'error'; message: string; nextStep?: string };
+  /** Full state, sent in answer to `ready` (also after the panel is revived). */
+  | {
+      type: 'init';
+      title: string;
+      view: ExplorerView;
+      snapshots: SnapshotInfo[];
+      services: ServiceSeries[];
+      suspects?: SuspectsResult;
+      /** False in untrusted workspaces or with no live session: live actions are disabled. */
+      canRun: boolean;
+    }
+  | { type: 'snapshots'; snapshots: SnapshotInfo[] }
+  /** New samples, appended to the service's series. */
+  | { type: 'samples'; service: string; samples: HeapSample[] }
+  | { type: 'service'; service: string; state: ServiceState; bytesPerRequest?: number }
+  | { type: 'marker'; service: string; marker: SnapshotMarker }
+  | { type: 'suspects'; result: SuspectsResult }
+  | { type: 'show'; view: ExplorerView }
+  | { type: 'response'; id: number; ok: unknown }
+  | { type: 'response'; id: number; err: ShownError }
+  | { type: 'error'; error: ShownError };
 
 /** Messages the webview sends to the extension. */
 export type FromWebview =
-  { type: 'ready' } | { type: 'log'; level: 'info' | 'error'; message: string };
+  | { type: 'ready' }
+  | { type: 'request'; id: number; request: HostRequest }
+  | { type: 'openSource'; location: SourceLocation }
+  | { type: 'command'; command: ExplorerCommand }
+  | { type: 'log'; level: 'info' | 'error'; message: string };
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
