@@ -1,0 +1,266 @@
+import CDP from 'chrome-remote-interface';
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { isLoopbackHost } from '../load';
+import { InspectorError, SnapshotError } from './errors';
+import type {
+  HeapSample,
+  InspectorSession,
+  ScriptResolver,
+  SnapshotOptions,
+  SnapshotProgress,
+} from './types';
+
+/** Reads a process's resident set size from /proc (Linux); undefined where that is not possible. */
+export async function readProcRss(pid: number): Promise<number | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Script URLs as the user knows them: `file:///x/y.js` becomes `/x/y.js`; others stay as they are. */
+function scriptPath(url: string): string {
+  if (url.startsWith('file://')) {
+    try {
+      return fileURLToPath(url);
+    } catch {
+      return url;
+    }
+  }
+  return url;
+}
+
+class CdpSession implements InspectorSession {
+  readonly disconnected: Promise<void>;
+  private readonly scripts = new Map<number, string>();
+  private readonly sampleListeners = new Set<(sample: HeapSample) => void>();
+  private readonly errorListeners = new Set<(error: Error) => void>();
+  private samplingTimer: NodeJS.Timeout | undefined;
+  private sampling = false;
+  private closed = false;
+  /** Settles when the snapshot V8 is producing has been fully sent; chunks of two must not mix. */
+  private snapshotInFlight: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly client: CDP.Client,
+    public pid: number | undefined,
+  ) {
+    this.disconnected = new Promise((resolve) => {
+      client.on('disconnect', () => {
+        this.closed = true;
+        this.stopSampling();
+        resolve();
+      });
+    });
+    client.on('Debugger.scriptParsed', (params) => {
+      if (params.url) this.scripts.set(Number(params.scriptId), scriptPath(params.url));
+    });
+  }
+
+  async init(): Promise<void> {
+    // Debugger.enable replays scriptParsed for every live script: the script-id map for
+    // file:line. Pauses are skipped so a stray `debugger;` in the service cannot freeze it.
+    await this.client.send('Debugger.enable', {});
+    await this.client.send('Debugger.setSkipAllPauses', { skip: true });
+    if (this.pid === undefined) {
+      const { result } = await this.client.send('Runtime.evaluate', {
+        expression: 'process.pid',
+        returnByValue: true,
+      });
+      if (typeof result.value === 'number') this.pid = result.value;
+    }
+  }
+
+  async heapUsage(): Promise<{ usedHeap: number; totalHeap: number }> {
+    const usage = await this.client.send('Runtime.getHeapUsage');
+    return { usedHeap: usage.usedSize, totalHeap: usage.totalSize };
+  }
+
+  async sample(): Promise<HeapSample> {
+    const [usage, procRss] = await Promise.all([
+      this.heapUsage(),
+      this.pid === undefined ? undefined : readProcRss(this.pid),
+    ]);
+    const rss = procRss ?? (await this.rssFromTarget());
+    return { time: Date.now(), ...usage, rss };
+  }
+
+  private async rssFromTarget(): Promise<number> {
+    const { result } = await this.client.send('Runtime.evaluate', {
+      expression: 'process.memoryUsage.rss()',
+      returnByValue: true,
+    });
+    return typeof result.value === 'number' ? result.value : 0;
+  }
+
+  async collectGarbage(times = 3): Promise<void> {
+    for (let i = 0; i < times; i++) await this.client.send('HeapProfiler.collectGarbage');
+  }
+
+  async takeHeapSnapshot(file: string, options: SnapshotOptions = {}): Promise<{ bytes: number }> {
+    const { signal, onProgress } = options;
+    signal?.throwIfAborted();
+    await this.snapshotInFlight.catch(() => undefined);
+    if (this.closed) throw new SnapshotError(file, 'the inspector connection is closed');
+    // Written under a temporary name and renamed when complete, so a file with the final name
+    // is always a whole snapshot.
+    const partial = `${file}.part`;
+    const out = createWriteStream(partial);
+    const progress: SnapshotProgress = { done: 0, total: 0, bytesWritten: 0 };
+    let writeError: Error | undefined;
+    out.on('error', (error) => (writeError ??= error));
+    const offChunk = this.client.HeapProfiler.addHeapSnapshotChunk(({ chunk }) => {
+      out.write(chunk);
+      progress.bytesWritten += Buffer.byteLength(chunk);
+      onProgress?.({ ...progress });
+    });
+    const offProgress = this.client.HeapProfiler.reportHeapSnapshotProgress(({ done, total }) => {
+      progress.done = done;
+      progress.total = total;
+      onProgress?.({ ...progress });
+    });
+    const taking = this.client.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true });
+    this.snapshotInFlight = taking;
+    let abortListener: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      abortListener = () => reject(signal?.reason);
+      signal?.addEventListener('abort', abortListener, { once: true });
+    });
+    const dropped = this.disconnected.then(() => {
+      throw new InspectorError('the inspector connection closed during the snapshot');
+    });
+    try {
+      await Promise.race([taking, aborted, dropped]);
+      if (writeError) throw writeError;
+      await new Promise<void>((resolve, reject) => {
+        out.end(() => (writeError ? reject(writeError) : resolve()));
+      });
+      await rename(partial, file);
+      return { bytes: progress.bytesWritten };
+    } catch (error) {
+      out.destroy();
+      await rm(partial, { force: true });
+      if (signal?.aborted && error === signal.reason) throw error;
+      throw new SnapshotError(
+        file,
+        `heap snapshot failed: ${(error as Error).message}; the partial file was removed`,
+        { cause: error },
+      );
+    } finally {
+      offChunk();
+      offProgress();
+      if (abortListener) signal?.removeEventListener('abort', abortListener);
+      aborted.catch(() => undefined);
+      dropped.catch(() => undefined);
+      taking.catch(() => undefined);
+    }
+  }
+
+  startSampling(intervalMs: number): void {
+    this.stopSampling();
+    this.samplingTimer = setInterval(() => {
+      if (this.sampling || this.closed) return;
+      this.sampling = true;
+      this.sample().then(
+        (sample) => {
+          this.sampling = false;
+          for (const listener of this.sampleListeners) listener(sample);
+        },
+        (error: unknown) => {
+          this.sampling = false;
+          const wrapped = new InspectorError('heap sampling failed', { cause: error });
+          for (const listener of this.errorListeners) listener(wrapped);
+        },
+      );
+    }, intervalMs);
+    this.samplingTimer.unref();
+  }
+
+  stopSampling(): void {
+    if (this.samplingTimer) clearInterval(this.samplingTimer);
+    this.samplingTimer = undefined;
+  }
+
+  onSample(listener: (sample: HeapSample) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
+  onSampleError(listener: (error: Error) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  scriptResolver(): ScriptResolver {
+    const scripts = this.scripts;
+    return (scriptId) => scripts.get(scriptId);
+  }
+
+  async close(): Promise<void> {
+    this.stopSampling();
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close().catch(() => undefined);
+  }
+}
+
+/** Connects to a `ws://` inspector URL (loopback only) and prepares the session. */
+export async function connectSession(wsUrl: string, pid?: number): Promise<InspectorSession> {
+  let host: string;
+  try {
+    host = new URL(wsUrl).hostname;
+  } catch (error) {
+    throw new InspectorError(`not an inspector URL: ${wsUrl}`, { cause: error });
+  }
+  // The inspector is remote code execution: never talk to one on another machine.
+  if (!isLoopbackHost(host))
+    throw new InspectorError(`refusing to attach to ${wsUrl}: the inspector must be on loopback`);
+  let client: CDP.Client;
+  try {
+    client = await CDP({ target: wsUrl, local: true });
+  } catch (error) {
+    throw new InspectorError(`cannot connect to the inspector at ${wsUrl}`, { cause: error });
+  }
+  const session = new CdpSession(client, pid);
+  try {
+    await session.init();
+  } catch (error) {
+    await session.close();
+    throw new InspectorError(`the inspector at ${wsUrl} did not answer`, { cause: error });
+  }
+  return session;
+}
+
+/**
+ * Attaches to an already-running Node process started with `--inspect`, by its `ws://` URL or
+ * by its inspector port on 127.0.0.1 (the first target listed there).
+ */
+export async function attach(options: { url?: string; port?: number }): Promise<InspectorSession> {
+  if (options.url) {
+    if (/^wss?:/i.test(options.url)) return connectSession(options.url);
+    const parsed = new URL(options.url);
+    return attachByPort(parsed.hostname, Number(parsed.port));
+  }
+  if (options.port) return attachByPort('127.0.0.1', options.port);
+  throw new InspectorError('attach needs an inspector URL or port');
+}
+
+async function attachByPort(host: string, port: number): Promise<InspectorSession> {
+  if (!isLoopbackHost(host))
+    throw new InspectorError(`refusing to attach to ${host}: the inspector must be on loopback`);
+  let targets: CDP.Target[];
+  try {
+    targets = await CDP.List({ host, port });
+  } catch (error) {
+    throw new InspectorError(`no inspector answers on ${host}:${port}`, { cause: error });
+  }
+  const target = targets.find((t) => t.webSocketDebuggerUrl);
+  if (!target) throw new InspectorError(`the inspector on ${host}:${port} lists no target`);
+  return connectSession(target.webSocketDebuggerUrl);
+}

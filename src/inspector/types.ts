@@ -1,0 +1,164 @@
+/**
+ * Shapes of the live engine: running services, their inspector sessions, heap samples and the
+ * results of `leakhunt check` / `leakhunt hunt`. Plain data where it crosses to the CLI or the
+ * webview, so both can print or render it as is.
+ */
+import type { ScriptResolver } from '../heap/results';
+import type { ExerciseManifest, ServiceSpec } from '../exercises/manifest';
+
+export type { ScriptResolver };
+
+/** One reading of a process's memory. */
+export interface HeapSample {
+  /** Milliseconds since the epoch. */
+  time: number;
+  /** V8 heap in use (`Runtime.getHeapUsage().usedSize`), bytes. */
+  usedHeap: number;
+  /** V8 heap reserved (`Runtime.getHeapUsage().totalSize`), bytes. */
+  totalHeap: number;
+  /** Resident set size of the whole process, bytes. */
+  rss: number;
+}
+
+/** Progress of one heap snapshot capture. */
+export interface SnapshotProgress {
+  /** V8's own progress while it builds the snapshot (objects done / total). */
+  done: number;
+  total: number;
+  /** Bytes of the snapshot written to the file so far. */
+  bytesWritten: number;
+}
+
+export interface SnapshotOptions {
+  onProgress?: (progress: SnapshotProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** How a service process ended. */
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The service ran out of V8 heap ("JavaScript heap out of memory" on stderr). */
+  outOfMemory: boolean;
+  /** Last lines of stderr, for the user (the inspector's own banner lines removed). */
+  stderrTail: string;
+}
+
+/** A live CDP connection to one Node process. */
+export interface InspectorSession {
+  /** The process's pid when known (launched by us, or read from the target on attach). */
+  readonly pid: number | undefined;
+  heapUsage(): Promise<{ usedHeap: number; totalHeap: number }>;
+  /** One sample: heap usage plus RSS (from /proc on Linux, else from the target itself). */
+  sample(): Promise<HeapSample>;
+  /** Forces full garbage collection `times` times (default 3: finalizers and weak refs settle). */
+  collectGarbage(times?: number): Promise<void>;
+  /**
+   * Captures a heap snapshot into `file`, streaming chunks to disk as they arrive. On failure or
+   * abort the partial file is removed and the error raised.
+   */
+  takeHeapSnapshot(file: string, options?: SnapshotOptions): Promise<{ bytes: number }>;
+  /** Starts sampling every `intervalMs`; samples go to `onSample` listeners. */
+  startSampling(intervalMs: number): void;
+  stopSampling(): void;
+  /** Subscribes to samples; returns the unsubscribe function. */
+  onSample(listener: (sample: HeapSample) => void): () => void;
+  /** Subscribes to sampling failures (e.g. the target went away); returns the unsubscribe function. */
+  onSampleError(listener: (error: Error) => void): () => void;
+  /** Maps the script ids seen by `Debugger.scriptParsed` to file paths or URLs. */
+  scriptResolver(): ScriptResolver;
+  /** Resolves when the connection closes, for whatever reason. */
+  readonly disconnected: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One service started by `launchServices`. */
+export interface RunningService {
+  name: string;
+  pid: number;
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  port: number;
+  session: InspectorSession;
+  /** Last lines of the service's stderr so far. */
+  stderrTail(): string;
+  /** Settles when the process ends (never rejects). */
+  exited: Promise<ExitInfo>;
+  /** The exit info once the process has ended. */
+  exitInfo(): ExitInfo | undefined;
+}
+
+/** The services of one session; stopping or disposing it kills every process group it owns. */
+export interface ServiceGroup extends AsyncDisposable {
+  services: RunningService[];
+  /** The running service called `name`; throws for an unknown name. */
+  service(name: string): RunningService;
+  url(name: string): string;
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Folder the service entries are relative to; also the services' working directory. */
+  appDir: string;
+  services: ServiceSpec[];
+  /** Node binary; default the one running Leak Hunt. */
+  nodePath?: string;
+  signal?: AbortSignal;
+  /** How long a service may take to print its inspector URL and become ready; default 15 s. */
+  startTimeoutMs?: number;
+  /** Extra environment for every service (on top of this process's environment). */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+/** One rung of the leak-check ladder: heap after forced GC, once `requests` have been sent. */
+export interface LadderStep {
+  requests: number;
+  usedHeap: number;
+}
+
+export interface LeakCheckResult {
+  verdict: 'leak' | 'no-leak';
+  service: string;
+  /** Least-squares slope of used heap over requests. */
+  bytesPerRequest: number;
+  ladder: LadderStep[];
+  thresholdBytesPerRequest: number;
+  /** Every rung above the previous one. */
+  monotonic: boolean;
+}
+
+export interface CheckRunOptions {
+  /** The app folder (service entries are relative to it). */
+  appDir: string;
+  manifest: ExerciseManifest;
+  nodePath?: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export interface HuntRunOptions extends CheckRunOptions {
+  /** Where the three snapshots are written (created if missing). */
+  snapshotDir: string;
+  /** Number of suspects reported; default 5. */
+  top?: number;
+}
+
+/** A leak suspect as `hunt --json` prints it. */
+export interface HuntSuspect {
+  name: string;
+  count: number;
+  retainedSize: number;
+  path: string[];
+  location?: { file: string; line: number; column: number };
+}
+
+/** The result of `leakhunt hunt`, exactly what `--json` prints. */
+export interface HuntResult {
+  verdict: 'leak' | 'no-leak';
+  service: string;
+  bytesPerRequest: number;
+  /** Baseline, target and final snapshot of `service`. */
+  snapshots: string[];
+  suspects: HuntSuspect[];
+}
