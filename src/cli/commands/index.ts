@@ -1,4 +1,11 @@
 import type { CliCommand } from '../command';
+import { validateCommand } from './validate';
+import { packCommand } from './pack';
+import { unpackCommand } from './unpack';
 
 /** Every `leakhunt` sub-command, in the order `leakhunt help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+  validateCommand,
+  packCommand,
+  unpackCommand,
+];

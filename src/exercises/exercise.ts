@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { ExerciseError, type Problem } from './errors';
+import { isDirectory, isFile } from './files';
+import type { ExerciseManifest, ExerciseSet } from './manifest';
+import { crossReferenceProblems, manifestValidators, schemaProblems } from './schema';
+
+/** A loaded, schema-valid exercise: its folder, the app folder inside it, and its manifest. */
+export interface Exercise {
+  /** Absolute path of the exercise folder. */
+  dir: string;
+  /** Absolute path of the app folder (what the learner gets). */
+  appDir: string;
+  manifest: ExerciseManifest;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ExerciseError(file, [{ where: '', message: `${basename(file)} cannot be read` }], {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ExerciseError(
+      file,
+      [{ where: '', message: `${basename(file)} is not JSON (${message})` }],
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Validates a parsed `exercise.json`; returns every problem (schema and cross-references). */
+export function manifestProblems(value: unknown): Problem[] {
+  const validate = manifestValidators().exercise;
+  if (!validate(value)) return schemaProblems(validate.errors);
+  return crossReferenceProblems(value);
+}
+
+/** Validates a parsed `set.json`. */
+export function setProblems(value: unknown): Problem[] {
+  const validate = manifestValidators().set;
+  return validate(value) ? [] : schemaProblems(validate.errors);
+}
+
+/**
+ * Reads and validates `<dir>/exercise.json`. Throws `ExerciseError` listing every problem with
+ * its JSON pointer, so an instructor fixes them all in one pass.
+ */
+export async function loadExercise(dir: string): Promise<Exercise> {
+  const abs = resolve(dir);
+  const file = join(abs, 'exercise.json');
+  const value = await readJson(file);
+  const problems = manifestProblems(value);
+  if (problems.length) throw new ExerciseError(file, problems);
+  const manifest = value as ExerciseManifest;
+  return { dir: abs, appDir: join(abs, manifest.app ?? 'app'), manifest };
+}
+
+/** Reads and validates `<setDir>/set.json`. */
+export async function loadSet(setDir: string): Promise<ExerciseSet> {
+  const file = join(resolve(setDir), 'set.json');
+  const value = await readJson(file);
+  const problems = setProblems(value);
+  if (problems.length) throw new ExerciseError(file, problems);
+  return value as ExerciseSet;
+}
+
+/**
+ * Files the manifest names but the folder lacks: scenario, app and solution folders, and each
+ * service entry (unless a setup step declares it builds them).
+ */
+export async function exerciseFileProblems(exercise: Exercise): Promise<Problem[]> {
+  const { dir, appDir, manifest } = exercise;
+  const problems: Problem[] = [];
+  if (!(await isFile(join(dir, manifest.scenario))))
+    problems.push({ where: '/scenario', message: `file ${manifest.scenario} is missing` });
+  if (!(await isDirectory(appDir)))
+    problems.push({ where: '/app', message: `folder ${manifest.app ?? 'app'} is missing` });
+  if (!(await isDirectory(join(dir, manifest.solution))))
+    problems.push({ where: '/solution', message: `folder ${manifest.solution} is missing` });
+  if (!manifest.setup) {
+    for (const [i, service] of manifest.services.entries()) {
+      if (!(await isFile(join(appDir, service.entry))))
+        problems.push({
+          where: `/services/${i}/entry`,
+          message: `file ${service.entry} is missing from the app folder`,
+        });
+    }
+  }
+  return problems;
+}

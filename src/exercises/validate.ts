@@ -1,0 +1,140 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LeakCheckResult } from '../inspector/types';
+import { exerciseFileProblems, type Exercise } from './exercise';
+import type { ExerciseManifest } from './manifest';
+import { runSetup, runTests, type CommandResult } from './runner';
+import { applySolution, copyApp } from './workspace';
+
+/** Runs the live leak check on an app folder (`runLeakCheck` from the inspector, in production). */
+export type LeakCheck = (options: {
+  appDir: string;
+  manifest: ExerciseManifest;
+  nodePath?: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}) => Promise<LeakCheckResult>;
+
+/** One exercise variant (the pristine app or the app with the solution applied), as validated. */
+export interface VariantResult {
+  variant: 'pristine' | 'solution';
+  setup?: CommandResult;
+  tests?: CommandResult;
+  check?: LeakCheckResult;
+  /** What went against expectations, one line each; empty when the variant behaved. */
+  failures: string[];
+  durationMs: number;
+}
+
+export interface ExerciseValidation {
+  id: string;
+  dir: string;
+  problems: string[];
+  variants: VariantResult[];
+  ok: boolean;
+  durationMs: number;
+}
+
+export interface ValidateOptions {
+  leakCheck: LeakCheck;
+  nodePath?: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+function outputTail(result: CommandResult): string {
+  const lines = result.output.trimEnd().split('\n');
+  return lines.slice(-15).join('\n');
+}
+
+async function validateVariant(
+  exercise: Exercise,
+  variant: VariantResult['variant'],
+  workDir: string,
+  options: ValidateOptions,
+): Promise<VariantResult> {
+  const started = Date.now();
+  const { manifest } = exercise;
+  const say = (message: string): void =>
+    options.onProgress?.(`${manifest.id} [${variant}] ${message}`);
+  const appDir = join(workDir, variant);
+  const result: VariantResult = { variant, failures: [], durationMs: 0 };
+  const finish = (): VariantResult => ({ ...result, durationMs: Date.now() - started });
+  await copyApp(exercise, appDir);
+  if (variant === 'solution') await applySolution(exercise, appDir);
+  const run = {
+    ...(options.nodePath ? { nodePath: options.nodePath } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  if (manifest.setup) {
+    say(`setup: ${manifest.setup.command}`);
+    result.setup = await runSetup(manifest, appDir, run);
+    if (result.setup?.exitCode !== 0) {
+      result.failures.push(
+        `setup failed (${describeExit(result.setup)}):\n${result.setup ? outputTail(result.setup) : ''}`,
+      );
+      return finish();
+    }
+  }
+  say(`tests: ${manifest.tests.command}`);
+  result.tests = await runTests(manifest, appDir, run);
+  const passed = result.tests.exitCode === 0;
+  if (result.tests.timedOut || result.tests.aborted || result.tests.exitCode === null)
+    result.failures.push(`tests did not finish (${describeExit(result.tests)})`);
+  else if (variant === 'pristine' && passed)
+    result.failures.push('tests pass on the pristine app; they should fail');
+  else if (variant === 'solution' && !passed)
+    result.failures.push(`tests fail with the solution applied:\n${outputTail(result.tests)}`);
+  say(`leak check on '${manifest.check.service}'`);
+  try {
+    result.check = await options.leakCheck({
+      appDir,
+      manifest,
+      ...run,
+      onProgress: (message) => say(message),
+    });
+    const expected = variant === 'pristine' ? 'leak' : 'no-leak';
+    if (result.check.verdict !== expected)
+      result.failures.push(
+        `leak check says ${result.check.verdict} (${Math.round(result.check.bytesPerRequest)} B/request, threshold ${result.check.thresholdBytesPerRequest}); expected ${expected}`,
+      );
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    result.failures.push(`leak check failed: ${(error as Error).message}`);
+  }
+  return finish();
+}
+
+function describeExit(result: CommandResult | undefined): string {
+  if (!result) return 'not run';
+  if (result.timedOut) return 'timed out';
+  if (result.aborted) return 'aborted';
+  return `exit code ${String(result.exitCode)}`;
+}
+
+/**
+ * Proves one exercise right: its files exist; on the pristine app the tests fail and the leak
+ * check says leak; with the solution applied (in a temporary copy) the tests pass and the check
+ * says no leak. Runs setup first when declared. Never modifies the exercise folder.
+ */
+export async function validateExercise(
+  exercise: Exercise,
+  options: ValidateOptions,
+): Promise<ExerciseValidation> {
+  const started = Date.now();
+  const problems = (await exerciseFileProblems(exercise)).map((p) => `${p.where}: ${p.message}`);
+  const base = { id: exercise.manifest.id, dir: exercise.dir, problems };
+  if (problems.length)
+    return { ...base, variants: [], ok: false, durationMs: Date.now() - started };
+  const workDir = await mkdtemp(join(tmpdir(), `leakhunt-validate-${exercise.manifest.id}-`));
+  try {
+    const variants: VariantResult[] = [];
+    for (const variant of ['pristine', 'solution'] as const)
+      variants.push(await validateVariant(exercise, variant, workDir, options));
+    const ok = variants.every((v) => v.failures.length === 0);
+    return { ...base, variants, ok, durationMs: Date.now() - started };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
