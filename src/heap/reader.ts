@@ -1,0 +1,797 @@
+import { open } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { HeapSnapshotError, abortError } from './errors';
+import { StringTable } from './strings';
+
+/** The parts of `snapshot.meta` the engine needs, as read from the file (field order varies). */
+export interface SnapshotMeta {
+  nodeFields: string[];
+  nodeTypes: string[];
+  edgeFields: string[];
+  edgeTypes: string[];
+  locationFields: string[];
+  nodeCount: number;
+  edgeCount: number;
+  /** Extra native bytes reported by newer V8s; counted in the total like DevTools does. */
+  extraNativeBytes: number;
+}
+
+/**
+ * A snapshot as columns of typed arrays. Nodes and edges are stored per field rather than
+ * interleaved: half the memory of the file's layout, and edge targets are node ordinals.
+ */
+export interface RawSnapshot {
+  meta: SnapshotMeta;
+  nodeCount: number;
+  edgeCount: number;
+  nodeType: Uint8Array;
+  nodeName: Uint32Array;
+  nodeId: Uint32Array;
+  nodeSelfSize: Uint32Array;
+  /** DOM link state per node (0 unknown, 1 attached, 2 detached); empty if the file has none. */
+  nodeDetachedness: Uint8Array;
+  /** Edge index range of node i is firstEdge[i]..firstEdge[i+1]. */
+  firstEdge: Uint32Array;
+  edgeType: Uint8Array;
+  edgeName: Uint32Array;
+  /** Target node ordinal of each edge. */
+  edgeTo: Uint32Array;
+  /** Flat `location_fields` tuples with `object_index` already divided to a node ordinal. */
+  locations: Uint32Array;
+  strings: StringTable;
+  fileSize: number;
+}
+
+/** `full`: everything; `ids`: only node ids and nothing else (cheap membership for diffs). */
+export type ReadMode = 'full' | 'ids';
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  mode?: ReadMode;
+  /** Read size; defaults to 4 MiB. Small values exercise the chunk-boundary paths in tests. */
+  chunkSize?: number;
+}
+
+const enum Top {
+  Start,
+  KeyOrEnd,
+  Key,
+  Colon,
+  Value,
+  CommaOrEnd,
+  End,
+  Capture,
+  Skip,
+  NumArray,
+  StrArray,
+}
+
+const enum Role {
+  Ignore,
+  Type,
+  Name,
+  Id,
+  Size,
+  EdgeCount,
+  To,
+  Detachedness,
+}
+
+const MAX_DEPTH = 1 << 16;
+const MAX_META_BYTES = 64 << 20;
+const U32_MAX = 0xffffffff;
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * Streaming `.heapsnapshot` reader: one pass over the bytes with a resumable state machine that
+ * fills typed arrays directly. It never builds the file as a string, so files far beyond V8's
+ * ~512 MiB string limit work, and every malformed input ends in a {@link HeapSnapshotError}.
+ */
+class SnapshotParser {
+  private state = Top.Start;
+  private section = 'file';
+  private key: number[] = [];
+  private keyEscaped = false;
+  private meta: SnapshotMeta | undefined;
+  private seen = new Set<string>();
+  // Capture / skip of an arbitrary JSON value: bracket stack, string state.
+  private depth = 0;
+  private stack = new Uint8Array(64);
+  private inStr = false;
+  private esc = false;
+  private captured: Buffer[] = [];
+  private capturedBytes = 0;
+  private captureStart = 0;
+  // Number arrays.
+  private numState = 0; // 0 = expecting a value, 1 = in a number, 2 = after a number
+  private value = 0;
+  private count = 0;
+  private field = 0;
+  private fieldCount = 1;
+  private roles: Role[] = [];
+  private limits: number[] = [];
+  private arrayKind: 'nodes' | 'edges' | 'locations' | 'skip' = 'skip';
+  private sectionStart = 0;
+  // String array.
+  private strState = 0; // 0 = expecting a string, 1 = in a string, 2 = after a string
+  private strEscape = 0; // 0 none, 1 after backslash, 2..5 hex digits of \u
+  private strHigh = false;
+  private strHasEscape = false;
+  private strStart = 0;
+
+  nodeType = new Uint8Array(0);
+  nodeName = new Uint32Array(0);
+  nodeId = new Uint32Array(0);
+  nodeSelfSize = new Uint32Array(0);
+  nodeEdgeCount = new Uint32Array(0);
+  nodeDetachedness = new Uint8Array(0);
+  edgeType = new Uint8Array(0);
+  edgeName = new Uint32Array(0);
+  edgeTo = new Uint32Array(0);
+  locations = new Uint32Array(0);
+  locationLength = 0;
+  readonly strings = new StringTable();
+
+  constructor(
+    private readonly fileSize: number,
+    private readonly mode: ReadMode,
+  ) {}
+
+  private fail(message: string, offset: number): never {
+    throw new HeapSnapshotError(`${message} (in ${this.section})`, offset, this.section);
+  }
+
+  /** Feeds one chunk; `base` is the file offset of chunk[0]. */
+  feed(buf: Buffer, base: number): void {
+    let p = 0;
+    const end = buf.length;
+    while (p < end) {
+      switch (this.state) {
+        case Top.NumArray:
+          p = this.feedNumbers(buf, p, base);
+          break;
+        case Top.StrArray:
+          p = this.feedStrings(buf, p, base);
+          break;
+        case Top.Capture:
+        case Top.Skip:
+          p = this.feedValue(buf, p, base);
+          break;
+        default:
+          p = this.feedTop(buf, p, base);
+      }
+    }
+  }
+
+  private feedTop(buf: Buffer, p: number, base: number): number {
+    const c = buf[p];
+    const at = base + p;
+    switch (this.state) {
+      case Top.Start:
+        if (isWs(c)) return p + 1;
+        if (at === 0 && c === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return p + 3;
+        if (c !== 0x7b) this.fail(`not a heap snapshot: expected '{' but found ${describe(c)}`, at);
+        this.state = Top.KeyOrEnd;
+        return p + 1;
+      case Top.KeyOrEnd:
+        if (isWs(c)) return p + 1;
+        if (c === 0x7d && this.seen.size === 0) {
+          this.state = Top.End;
+          return p + 1;
+        }
+        if (c !== 0x22) this.fail(`expected a section name but found ${describe(c)}`, at);
+        this.key = [];
+        this.keyEscaped = false;
+        this.state = Top.Key;
+        return p + 1;
+      case Top.Key:
+        if (this.keyEscaped) this.keyEscaped = false;
+        else if (c === 0x5c) this.keyEscaped = true;
+        else if (c === 0x22) {
+          this.state = Top.Colon;
+          return p + 1;
+        } else if (c < 0x20) this.fail('control character in a section name', at);
+        if (this.key.length > 256) this.fail('section name too long', at);
+        this.key.push(c);
+        return p + 1;
+      case Top.Colon:
+        if (isWs(c)) return p + 1;
+        if (c !== 0x3a) this.fail(`expected ':' but found ${describe(c)}`, at);
+        this.state = Top.Value;
+        return p + 1;
+      case Top.Value:
+        if (isWs(c)) return p + 1;
+        this.startValue(c, at);
+        return this.state === Top.Capture || this.state === Top.Skip ? p : p + 1;
+      case Top.CommaOrEnd:
+        if (isWs(c)) return p + 1;
+        if (c === 0x2c) {
+          this.state = Top.KeyOrEnd;
+          this.section = 'file';
+          return p + 1;
+        }
+        if (c === 0x7d) {
+          this.state = Top.End;
+          this.section = 'file';
+          return p + 1;
+        }
+        return this.fail(`expected ',' or '}' after a section but found ${describe(c)}`, at);
+      case Top.End:
+        if (isWs(c) || c === 0) return p + 1;
+        return this.fail(`unexpected ${describe(c)} after the end of the snapshot`, at);
+      default:
+        return this.fail('internal reader state', at);
+    }
+  }
+
+  private startValue(c: number, at: number): void {
+    const key = Buffer.from(this.key).toString('latin1');
+    if (this.seen.has(key)) this.fail(`duplicate section "${key}"`, at);
+    this.seen.add(key);
+    this.section = key;
+    this.sectionStart = at;
+    const wantsArray = key === 'nodes' || key === 'edges' || key === 'locations' || key === 'strings';
+    if (key === 'snapshot') {
+      if (c !== 0x7b) this.fail(`expected an object but found ${describe(c)}`, at);
+      this.beginValue(Top.Capture, at);
+      return;
+    }
+    if (!wantsArray) {
+      this.beginValue(Top.Skip, at);
+      return;
+    }
+    if (c !== 0x5b) this.fail(`expected '[' but found ${describe(c)}`, at);
+    const meta = this.meta;
+    if (!meta) this.fail(`section "${key}" comes before the snapshot meta`, at);
+    if (key === 'strings') {
+      this.state = Top.StrArray;
+      this.strState = 0;
+      this.count = 0;
+      if (this.mode === 'ids') this.beginValue(Top.Skip, at);
+      return;
+    }
+    this.state = Top.NumArray;
+    this.numState = 0;
+    this.count = 0;
+    this.field = 0;
+    if (key === 'nodes') {
+      this.arrayKind = 'nodes';
+      this.fieldCount = meta.nodeFields.length;
+      this.roles = meta.nodeFields.map((f) => {
+        if (f === 'type') return Role.Type;
+        if (f === 'name') return Role.Name;
+        if (f === 'id') return Role.Id;
+        if (f === 'self_size') return Role.Size;
+        if (f === 'edge_count') return Role.EdgeCount;
+        if (f === 'detachedness') return Role.Detachedness;
+        return Role.Ignore;
+      });
+      if (this.mode === 'ids') this.roles = this.roles.map((r) => (r === Role.Id ? r : Role.Ignore));
+      this.limits = meta.nodeFields.map((f) =>
+        f === 'type'
+          ? meta.nodeTypes.length
+          : f === 'edge_count'
+            ? meta.edgeCount + 1
+            : f === 'detachedness'
+              ? 3
+              : U32_MAX + 1,
+      );
+    } else if (key === 'edges') {
+      if (this.mode === 'ids') {
+        this.beginValue(Top.Skip, at);
+        return;
+      }
+      this.arrayKind = 'edges';
+      this.fieldCount = meta.edgeFields.length;
+      this.roles = meta.edgeFields.map((f) =>
+        f === 'type' ? Role.Type : f === 'name_or_index' ? Role.Name : f === 'to_node' ? Role.To : Role.Ignore,
+      );
+      const nodesLength = meta.nodeCount * meta.nodeFields.length;
+      this.limits = meta.edgeFields.map((f) =>
+        f === 'type' ? meta.edgeTypes.length : f === 'to_node' ? nodesLength : U32_MAX + 1,
+      );
+    } else {
+      if (this.mode === 'ids' || meta.locationFields.length === 0) {
+        this.beginValue(Top.Skip, at);
+        return;
+      }
+      this.arrayKind = 'locations';
+      this.fieldCount = meta.locationFields.length;
+      this.roles = meta.locationFields.map(() => Role.Ignore);
+      this.limits = meta.locationFields.map((f) =>
+        f === 'object_index' ? meta.nodeCount * meta.nodeFields.length : U32_MAX + 1,
+      );
+    }
+  }
+
+  private beginValue(state: Top.Capture | Top.Skip, at: number): void {
+    this.state = state;
+    this.depth = 0;
+    this.inStr = false;
+    this.esc = false;
+    this.captured = [];
+    this.capturedBytes = 0;
+    this.captureStart = at;
+  }
+
+  /** Skips (or captures, for the small `snapshot` header) one JSON value of any shape. */
+  private feedValue(buf: Buffer, start: number, base: number): number {
+    let p = start;
+    const end = buf.length;
+    let done = false;
+    let stopAt = end;
+    for (; p < end; p++) {
+      const c = buf[p];
+      if (this.inStr) {
+        if (this.esc) this.esc = false;
+        else if (c === 0x5c) this.esc = true;
+        else if (c === 0x22) {
+          this.inStr = false;
+          if (this.depth === 0) {
+            done = true;
+            stopAt = p + 1;
+            break;
+          }
+        }
+        continue;
+      }
+      if (c === 0x22) this.inStr = true;
+      else if (c === 0x7b || c === 0x5b) {
+        if (this.depth >= MAX_DEPTH) this.fail('nesting too deep', base + p);
+        if (this.depth >= this.stack.length) {
+          const grown = new Uint8Array(this.stack.length * 2);
+          grown.set(this.stack);
+          this.stack = grown;
+        }
+        this.stack[this.depth++] = c;
+      } else if (c === 0x7d || c === 0x5d) {
+        const open = this.stack[this.depth - 1];
+        if (this.depth === 0 || open !== (c === 0x7d ? 0x7b : 0x5b))
+          this.fail(`unbalanced ${describe(c)}`, base + p);
+        this.depth--;
+        if (this.depth === 0) {
+          done = true;
+          stopAt = p + 1;
+          break;
+        }
+      } else if (this.depth === 0 && (c === 0x2c || c === 0x7d || isWs(c))) {
+        // A bare scalar ended (e.g. `"trace_function_count": 0` style values at top level).
+        done = true;
+        stopAt = p;
+        break;
+      } else if (c < 0x20 && !isWs(c)) this.fail(`unexpected ${describe(c)}`, base + p);
+    }
+    if (this.state === Top.Capture) {
+      this.capturedBytes += stopAt - start;
+      if (this.capturedBytes > MAX_META_BYTES) this.fail('snapshot header is too large', base + p);
+      this.captured.push(Buffer.from(buf.subarray(start, stopAt)));
+    }
+    if (!done) return end;
+    if (this.state === Top.Capture) this.finishMeta(Buffer.concat(this.captured), this.captureStart);
+    this.state = Top.CommaOrEnd;
+    return stopAt;
+  }
+
+  private finishMeta(bytes: Buffer, at: number): void {
+    if (!isUtf8(bytes)) this.fail('invalid UTF-8 in the snapshot header', at);
+    let header: unknown;
+    try {
+      header = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw new HeapSnapshotError(
+        `the snapshot header is not valid JSON: ${(error as Error).message}`,
+        at,
+        'snapshot',
+        { cause: error },
+      );
+    }
+    this.meta = parseMeta(header, at, this.fileSize);
+    const { nodeCount, edgeCount } = this.meta;
+    if (this.mode === 'ids') {
+      this.nodeId = new Uint32Array(nodeCount);
+      return;
+    }
+    this.nodeType = new Uint8Array(nodeCount);
+    this.nodeName = new Uint32Array(nodeCount);
+    this.nodeId = new Uint32Array(nodeCount);
+    this.nodeSelfSize = new Uint32Array(nodeCount);
+    this.nodeEdgeCount = new Uint32Array(nodeCount);
+    if (this.meta.nodeFields.includes('detachedness'))
+      this.nodeDetachedness = new Uint8Array(nodeCount);
+    this.edgeType = new Uint8Array(edgeCount);
+    this.edgeName = new Uint32Array(edgeCount);
+    this.edgeTo = new Uint32Array(edgeCount);
+  }
+
+  /** Hot loop: digits, commas and whitespace into the typed columns of one section. */
+  private feedNumbers(buf: Buffer, start: number, base: number): number {
+    const end = buf.length;
+    let st = this.numState;
+    let v = this.value;
+    let p = start;
+    for (; p < end; p++) {
+      const c = buf[p];
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        if (st === 1) v = v * 10 + d;
+        else if (st === 0) {
+          v = d;
+          st = 1;
+        } else this.fail('two numbers without a comma', base + p);
+      } else if (c === 0x2c) {
+        if (st === 0) this.fail('missing number before a comma', base + p);
+        this.store(v, base + p);
+        st = 0;
+      } else if (c === 0x5d) {
+        if (st !== 0) this.store(v, base + p);
+        else if (this.count > 0) this.fail('trailing comma', base + p);
+        this.numState = 0;
+        this.finishNumbers(base + p);
+        this.state = Top.CommaOrEnd;
+        return p + 1;
+      } else if (isWs(c)) {
+        if (st === 1) st = 2;
+      } else this.fail(`unexpected ${describe(c)} in a number array`, base + p);
+    }
+    this.numState = st;
+    this.value = v;
+    return p;
+  }
+
+  private store(v: number, at: number): void {
+    const f = this.field;
+    if (v >= this.limits[f]) {
+      if (this.arrayKind === 'edges' && this.roles[f] === Role.To)
+        this.fail(`edge ${this.count} points to node index ${v}, beyond the ${this.meta?.nodeCount} nodes`, at);
+      this.fail(`value ${v} out of range for field "${this.fieldName(f)}" of entry ${this.count}`, at);
+    }
+    const i = this.count;
+    switch (this.arrayKind) {
+      case 'nodes':
+        if (i >= this.nodeId.length)
+          this.fail(`more nodes than node_count (${this.meta?.nodeCount})`, at);
+        switch (this.roles[f]) {
+          case Role.Type:
+            this.nodeType[i] = v;
+            break;
+          case Role.Name:
+            this.nodeName[i] = v;
+            break;
+          case Role.Id:
+            this.nodeId[i] = v;
+            break;
+          case Role.Size:
+            this.nodeSelfSize[i] = v;
+            break;
+          case Role.EdgeCount:
+            this.nodeEdgeCount[i] = v;
+            break;
+          case Role.Detachedness:
+            this.nodeDetachedness[i] = v;
+            break;
+        }
+        break;
+      case 'edges':
+        if (i >= this.edgeTo.length)
+          this.fail(`more edges than edge_count (${this.meta?.edgeCount})`, at);
+        switch (this.roles[f]) {
+          case Role.Type:
+            this.edgeType[i] = v;
+            break;
+          case Role.Name:
+            this.edgeName[i] = v;
+            break;
+          case Role.To: {
+            const nf = this.meta?.nodeFields.length ?? 1;
+            if (v % nf !== 0)
+              this.fail(`edge ${i} points to ${v}, not a multiple of the node field count ${nf}`, at);
+            this.edgeTo[i] = v / nf;
+            break;
+          }
+        }
+        break;
+      case 'locations': {
+        if (this.locationLength >= this.locations.length) {
+          const grown = new Uint32Array(Math.max(1024, this.locations.length * 2));
+          grown.set(this.locations);
+          this.locations = grown;
+        }
+        const nf = this.meta?.nodeFields.length ?? 1;
+        const isIndex = this.meta?.locationFields[f] === 'object_index';
+        if (isIndex && v % nf !== 0)
+          this.fail(`location ${i} names object index ${v}, not a node start`, at);
+        this.locations[this.locationLength++] = isIndex ? v / nf : v;
+        break;
+      }
+    }
+    if (++this.field === this.fieldCount) {
+      this.field = 0;
+      this.count++;
+    }
+  }
+
+  private fieldName(f: number): string {
+    const meta = this.meta;
+    if (!meta) return String(f);
+    const names =
+      this.arrayKind === 'nodes'
+        ? meta.nodeFields
+        : this.arrayKind === 'edges'
+          ? meta.edgeFields
+          : meta.locationFields;
+    return names[f] ?? String(f);
+  }
+
+  private finishNumbers(at: number): void {
+    if (this.field !== 0)
+      this.fail(`the array ends in the middle of an entry (${this.field} of ${this.fieldCount} fields)`, at);
+    const meta = this.meta;
+    if (!meta) return;
+    if (this.arrayKind === 'nodes' && this.count !== meta.nodeCount)
+      this.fail(`node_count is ${meta.nodeCount} but the nodes array holds ${this.count} nodes`, at);
+    if (this.arrayKind === 'edges' && this.count !== meta.edgeCount)
+      this.fail(`edge_count is ${meta.edgeCount} but the edges array holds ${this.count} edges`, at);
+    if (this.arrayKind === 'locations') this.locations = this.locations.slice(0, this.locationLength);
+  }
+
+  /** Hot loop for the string table: copies raw (still escaped) bytes, validates escapes. */
+  private feedStrings(buf: Buffer, start: number, base: number): number {
+    const end = buf.length;
+    const table = this.strings;
+    let p = start;
+    while (p < end) {
+      if (this.strState === 1) {
+        const from = p;
+        let high = false;
+        for (; p < end; p++) {
+          const c = buf[p];
+          if (this.strEscape !== 0) {
+            if (this.strEscape === 1) {
+              if (c === 0x75) this.strEscape = 2;
+              else if (
+                c === 0x22 ||
+                c === 0x5c ||
+                c === 0x2f ||
+                c === 0x62 ||
+                c === 0x66 ||
+                c === 0x6e ||
+                c === 0x72 ||
+                c === 0x74
+              )
+                this.strEscape = 0;
+              else this.fail(`invalid escape \\${String.fromCharCode(c)} in string ${this.count}`, base + p);
+            } else {
+              const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+              if (!hex) this.fail(`invalid \\u escape in string ${this.count}`, base + p);
+              this.strEscape = this.strEscape === 5 ? 0 : this.strEscape + 1;
+            }
+            continue;
+          }
+          if (c === 0x22) break;
+          if (c === 0x5c) {
+            this.strEscape = 1;
+            this.strHasEscape = true;
+          } else if (c >= 0x80) high = true;
+          else if (c < 0x20) this.fail(`control character in string ${this.count}`, base + p);
+        }
+        if (high) this.strHigh = true;
+        table.append(buf, from, p);
+        if (p === end) return p;
+        // Closing quote.
+        if (this.strHigh && !table.lastIsUtf8())
+          this.fail(`invalid UTF-8 in string ${this.count}`, this.strStart);
+        table.finish(this.strHasEscape);
+        this.count++;
+        this.strState = 2;
+        p++;
+        continue;
+      }
+      const c = buf[p];
+      if (isWs(c)) {
+        p++;
+        continue;
+      }
+      if (this.strState === 0) {
+        if (c === 0x22) {
+          this.strState = 1;
+          this.strHigh = false;
+          this.strHasEscape = false;
+          this.strEscape = 0;
+          this.strStart = base + p;
+          table.begin();
+          p++;
+          continue;
+        }
+        if (c === 0x5d && this.count === 0) {
+          this.state = Top.CommaOrEnd;
+          return p + 1;
+        }
+        this.fail(`expected a string but found ${describe(c)}`, base + p);
+      }
+      // After a string.
+      if (c === 0x2c) {
+        this.strState = 0;
+        p++;
+        continue;
+      }
+      if (c === 0x5d) {
+        this.state = Top.CommaOrEnd;
+        return p + 1;
+      }
+      this.fail(`expected ',' or ']' but found ${describe(c)}`, base + p);
+    }
+    return p;
+  }
+
+  /** Validates what only the complete file can tell, and returns the columns. */
+  finish(atEnd: number): RawSnapshot {
+    if (atEnd === 0) throw new HeapSnapshotError('the file is empty', 0, 'file');
+    if (this.state !== Top.End)
+      this.fail(`the file is truncated: it ends inside "${this.section}"`, atEnd);
+    const meta = this.meta;
+    this.section = 'file';
+    if (!meta) this.fail('not a heap snapshot: no "snapshot" meta section', atEnd);
+    for (const required of ['nodes', 'edges', 'strings'])
+      if (!this.seen.has(required)) this.fail(`missing the "${required}" section`, atEnd);
+    const { nodeCount, edgeCount } = meta;
+    const firstEdge = new Uint32Array(this.mode === 'ids' ? 0 : nodeCount + 1);
+    if (this.mode === 'full') {
+      this.section = 'nodes';
+      const stringCount = this.strings.count;
+      let e = 0;
+      for (let i = 0; i < nodeCount; i++) {
+        firstEdge[i] = e;
+        e += this.nodeEdgeCount[i];
+        if (this.nodeName[i] >= stringCount)
+          this.fail(`node ${i} names string ${this.nodeName[i]} of ${stringCount}`, atEnd);
+      }
+      firstEdge[nodeCount] = e;
+      if (e !== edgeCount)
+        this.fail(`the nodes' edge counts add up to ${e}, but edge_count is ${edgeCount}`, atEnd);
+      this.section = 'edges';
+      const element = meta.edgeTypes.indexOf('element');
+      const hidden = meta.edgeTypes.indexOf('hidden');
+      for (let i = 0; i < edgeCount; i++) {
+        const t = this.edgeType[i];
+        if (t !== element && t !== hidden && this.edgeName[i] >= stringCount)
+          this.fail(`edge ${i} names string ${this.edgeName[i]} of ${stringCount}`, atEnd);
+      }
+      this.nodeEdgeCount = new Uint32Array(0);
+    }
+    this.strings.trim();
+    return {
+      meta,
+      nodeCount,
+      edgeCount,
+      nodeType: this.nodeType,
+      nodeName: this.nodeName,
+      nodeId: this.nodeId,
+      nodeSelfSize: this.nodeSelfSize,
+      nodeDetachedness: this.nodeDetachedness,
+      firstEdge,
+      edgeType: this.edgeType,
+      edgeName: this.edgeName,
+      edgeTo: this.edgeTo,
+      locations: this.locations,
+      strings: this.strings,
+      fileSize: this.fileSize,
+    };
+  }
+}
+
+function describe(c: number | undefined): string {
+  if (c === undefined) return 'the end of the file';
+  if (c >= 0x21 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+function stringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function parseMeta(header: unknown, at: number, fileSize: number): SnapshotMeta {
+  const fail = (message: string): never => {
+    throw new HeapSnapshotError(message, at, 'snapshot');
+  };
+  if (typeof header !== 'object' || header === null) fail('the snapshot header is not an object');
+  const h = header as Record<string, unknown>;
+  const meta = h.meta as Record<string, unknown> | undefined;
+  if (typeof meta !== 'object' || meta === null) fail('the snapshot header has no "meta"');
+  const m = meta as Record<string, unknown>;
+  const nodeFields = m.node_fields;
+  const edgeFields = m.edge_fields;
+  if (!stringArray(nodeFields)) fail('meta.node_fields is not a list of names');
+  if (!stringArray(edgeFields)) fail('meta.edge_fields is not a list of names');
+  const nf = nodeFields as string[];
+  const ef = edgeFields as string[];
+  for (const f of ['type', 'name', 'id', 'self_size', 'edge_count'])
+    if (!nf.includes(f)) fail(`meta.node_fields lacks "${f}"`);
+  for (const f of ['type', 'name_or_index', 'to_node'])
+    if (!ef.includes(f)) fail(`meta.edge_fields lacks "${f}"`);
+  const nodeTypes = (m.node_types as unknown[] | undefined)?.[nf.indexOf('type')];
+  const edgeTypes = (m.edge_types as unknown[] | undefined)?.[ef.indexOf('type')];
+  if (!stringArray(nodeTypes) || nodeTypes.length === 0 || nodeTypes.length > 255)
+    fail('meta.node_types does not list the node types');
+  if (!stringArray(edgeTypes) || edgeTypes.length === 0 || edgeTypes.length > 255)
+    fail('meta.edge_types does not list the edge types');
+  const locationFields = m.location_fields === undefined ? [] : m.location_fields;
+  if (!stringArray(locationFields)) fail('meta.location_fields is not a list of names');
+  const lf = locationFields as string[];
+  if (lf.length > 0 && !['object_index', 'script_id', 'line', 'column'].every((f) => lf.includes(f)))
+    fail('meta.location_fields lacks object_index/script_id/line/column');
+  const nodeCount = h.node_count;
+  const edgeCount = h.edge_count;
+  const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  if (!isCount(nodeCount)) fail('node_count is missing or not a count');
+  if (!isCount(edgeCount)) fail('edge_count is missing or not a count');
+  // Each number takes at least two bytes ("0,"), so a header claiming more cannot be honest;
+  // checking here keeps a lying header from allocating gigabytes.
+  if ((nodeCount as number) * nf.length * 2 > fileSize)
+    fail(`node_count ${nodeCount} is impossible for a file of ${fileSize} bytes`);
+  if ((edgeCount as number) * ef.length * 2 > fileSize)
+    fail(`edge_count ${edgeCount} is impossible for a file of ${fileSize} bytes`);
+  if ((nodeCount as number) === 0) fail('node_count is 0: a snapshot has at least a root node');
+  const extra = h.extra_native_bytes;
+  return {
+    nodeFields: nf,
+    nodeTypes: nodeTypes as string[],
+    edgeFields: ef,
+    edgeTypes: edgeTypes as string[],
+    locationFields: lf,
+    nodeCount: nodeCount as number,
+    edgeCount: edgeCount as number,
+    extraNativeBytes: typeof extra === 'number' && extra > 0 ? extra : 0,
+  };
+}
+
+/**
+ * Reads a `.heapsnapshot` file into typed arrays. Rejects with {@link HeapSnapshotError} for any
+ * malformed input (and with an AbortError when `signal` fires).
+ */
+export async function readSnapshot(file: string, options: ReadOptions = {}): Promise<RawSnapshot> {
+  const { signal, onProgress } = options;
+  const chunkSize = options.chunkSize ?? 4 << 20;
+  if (signal?.aborted) throw abortError(signal);
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new HeapSnapshotError(
+      `cannot open ${file}: ${(error as Error).message}`,
+      0,
+      'file',
+      { cause: error },
+    );
+  }
+  try {
+    const { size } = await handle.stat();
+    const parser = new SnapshotParser(size, options.mode ?? 'full');
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(chunkSize, size || 1)));
+    let offset = 0;
+    for (;;) {
+      if (signal?.aborted) throw abortError(signal);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      if (bytesRead === 0) break;
+      parser.feed(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead), offset);
+      offset += bytesRead;
+      onProgress?.(offset, size);
+    }
+    return parser.finish(offset);
+  } catch (error) {
+    if (error instanceof HeapSnapshotError || (error as Error).name === 'AbortError') throw error;
+    if (signal?.aborted) throw abortError(signal);
+    // Allocation failures (RangeError) and I/O errors still leave as the typed error.
+    throw new HeapSnapshotError(
+      `cannot read ${file}: ${(error as Error).message}`,
+      0,
+      'file',
+      { cause: error },
+    );
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,908 @@
+import { abortError } from './errors';
+import type { RawSnapshot } from './reader';
+import type { StringTable } from './strings';
+
+/** DevTools puts objects reachable only from system roots this far away, behind user objects. */
+export const SYSTEM_DISTANCE = 100000000;
+const NO_DISTANCE = -5;
+
+// DevTools' thresholds for naming plain objects by their properties (`{a, b, c}`).
+const MIN_INTERFACE_PROPERTY_COUNT = 1;
+const MAX_INTERFACE_NAME_LENGTH = 120;
+const MIN_OBJECT_COUNT_PER_INTERFACE = 2;
+const MIN_OBJECT_PROPORTION_PER_INTERFACE = 1000;
+
+const WEAK_MAP_EDGE =
+  /^\d+(?<part> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<table>\d+)\))$/;
+
+/** Indexes of the node and edge types this snapshot declares (-1 when absent). */
+export interface TypeIds {
+  hidden: number;
+  array: number;
+  string: number;
+  object: number;
+  code: number;
+  closure: number;
+  regexp: number;
+  number: number;
+  native: number;
+  synthetic: number;
+  consString: number;
+  slicedString: number;
+  objectShape: number;
+  eContext: number;
+  eElement: number;
+  eProperty: number;
+  eInternal: number;
+  eHidden: number;
+  eShortcut: number;
+  eWeak: number;
+}
+
+function typeIds(raw: RawSnapshot): TypeIds {
+  const n = raw.meta.nodeTypes;
+  const e = raw.meta.edgeTypes;
+  return {
+    hidden: n.indexOf('hidden'),
+    array: n.indexOf('array'),
+    string: n.indexOf('string'),
+    object: n.indexOf('object'),
+    code: n.indexOf('code'),
+    closure: n.indexOf('closure'),
+    regexp: n.indexOf('regexp'),
+    number: n.indexOf('number'),
+    native: n.indexOf('native'),
+    synthetic: n.indexOf('synthetic'),
+    consString: n.indexOf('concatenated string'),
+    slicedString: n.indexOf('sliced string'),
+    objectShape: n.indexOf('object shape'),
+    eContext: e.indexOf('context'),
+    eElement: e.indexOf('element'),
+    eProperty: e.indexOf('property'),
+    eInternal: e.indexOf('internal'),
+    eHidden: e.indexOf('hidden'),
+    eShortcut: e.indexOf('shortcut'),
+    eWeak: e.indexOf('weak'),
+  };
+}
+
+/** Per-class totals as computed for the Summary (DevTools semantics). */
+export interface ClassAggregate {
+  name: string;
+  nameIndex: number;
+  count: number;
+  selfSize: number;
+  retainedSize: number;
+  /** Node ordinals of the class (only nodes with a non-zero self size, like DevTools). */
+  nodes: Uint32Array;
+  /** Smallest distance from the roots over the members. */
+  distance: number;
+}
+
+type Step = (signal?: AbortSignal) => void;
+
+/**
+ * A fully analysed heap: CSR edges, retainers, distances, dominators, retained sizes and class
+ * names, all in typed arrays indexed by node ordinal. Built once per snapshot; every query
+ * (summary, paths, diff, suspects, paging) reads these arrays.
+ */
+export class HeapSnapshot {
+  readonly t: TypeIds;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  readonly strings: StringTable;
+  readonly root = 0;
+  /** Self sizes after DevTools' transfer of owned arrays/hidden objects to their owner. */
+  readonly selfSize: Uint32Array;
+  retainerStart = new Uint32Array(0);
+  retainerNode = new Uint32Array(0);
+  retainerEdge = new Uint32Array(0);
+  /** Bit 1: owned by the page (reachable from a user root without weak edges). */
+  flags = new Uint8Array(0);
+  distance = new Int32Array(0);
+  dominator = new Uint32Array(0);
+  retained = new Float64Array(0);
+  /** String index of each node's class name. */
+  classIndex = new Uint32Array(0);
+  /** Index into `raw.locations` (in tuples) per node, or -1. */
+  location = new Int32Array(0);
+  private weakMapNames = new Map<number, { part: string; table: number } | null>();
+  private aggregates: ClassAggregate[] | undefined;
+  private nodeById: Map<number, number> | undefined;
+
+  constructor(readonly raw: RawSnapshot) {
+    this.t = typeIds(raw);
+    this.nodeCount = raw.nodeCount;
+    this.edgeCount = raw.edgeCount;
+    this.strings = raw.strings;
+    this.selfSize = raw.nodeSelfSize;
+  }
+
+  /** Runs every analysis step, checking `signal` between steps. */
+  static analyze(raw: RawSnapshot, signal?: AbortSignal): HeapSnapshot {
+    const snapshot = new HeapSnapshot(raw);
+    const steps: Step[] = [
+      () => snapshot.buildRetainers(),
+      () => snapshot.propagateDomState(),
+      () => snapshot.markPageOwned(),
+      () => snapshot.calculateShallowSizes(),
+      () => snapshot.buildDominators(),
+      () => snapshot.calculateDistances(),
+      () => snapshot.buildLocations(),
+      () => snapshot.calculateClassNames(),
+    ];
+    for (const step of steps) {
+      if (signal?.aborted) throw abortError(signal);
+      step(signal);
+    }
+    return snapshot;
+  }
+
+  /** Sum of all retained memory, as DevTools reports it (root's retained size + extra native). */
+  get totalSize(): number {
+    return this.retained[this.root] + this.raw.meta.extraNativeBytes;
+  }
+
+  private buildRetainers(): void {
+    const { nodeCount, edgeCount } = this;
+    const { firstEdge, edgeTo } = this.raw;
+    const start = new Uint32Array(nodeCount + 1);
+    for (let e = 0; e < edgeCount; e++) start[edgeTo[e]]++;
+    let sum = 0;
+    for (let i = 0; i < nodeCount; i++) {
+      const c = start[i];
+      start[i] = sum;
+      sum += c;
+    }
+    start[nodeCount] = sum;
+    const fill = start.slice(0, nodeCount);
+    const rNode = new Uint32Array(edgeCount);
+    const rEdge = new Uint32Array(edgeCount);
+    for (let n = 0; n < nodeCount; n++) {
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+        const slot = fill[edgeTo[e]]++;
+        rNode[slot] = n;
+        rEdge[slot] = e;
+      }
+    }
+    this.retainerStart = start;
+    this.retainerNode = rNode;
+    this.retainerEdge = rEdge;
+  }
+
+  /**
+   * Embedder (native) nodes know whether they are attached; DevTools spreads that state to the
+   * native nodes they reach and renames detached ones `Detached <name>`. Node's own bindings
+   * report it too, so class names only match DevTools with the same propagation.
+   */
+  private propagateDomState(): void {
+    const state = this.raw.nodeDetachedness;
+    if (state.length === 0) return;
+    const { nodeCount } = this;
+    const { nodeType, nodeName, firstEdge, edgeTo, edgeType } = this.raw;
+    const { native, eHidden, eWeak } = this.t;
+    const visited = new Uint8Array(nodeCount);
+    const attached: number[] = [];
+    const detached: number[] = [];
+    const renamed = new Map<number, number>();
+    const visit = (n: number, newState: number): void => {
+      if (visited[n]) return;
+      visited[n] = 1;
+      if (nodeType[n] !== native) return;
+      state[n] = newState;
+      if (newState === 1) attached.push(n);
+      else if (newState === 2) {
+        let name = renamed.get(nodeName[n]);
+        if (name === undefined) {
+          name = this.strings.add(`Detached ${this.strings.get(nodeName[n])}`);
+          renamed.set(nodeName[n], name);
+        }
+        nodeName[n] = name;
+        detached.push(n);
+      }
+    };
+    const spread = (n: number, newState: number): void => {
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+        const type = edgeType[e];
+        if (type === eHidden || type === eWeak) continue;
+        visit(edgeTo[e], newState);
+      }
+    };
+    for (let n = 0; n < nodeCount; n++) if (state[n] !== 0) visit(n, state[n]);
+    while (attached.length > 0) spread(attached.pop() as number, 1);
+    while (detached.length > 0) {
+      const n = detached.pop() as number;
+      if (state[n] !== 1) spread(n, 2);
+    }
+  }
+
+  /** True for roots DevTools treats as user roots: non-synthetic children of the root. */
+  isUserRoot(n: number): boolean {
+    const type = this.raw.nodeType[n];
+    return (
+      type !== this.t.synthetic ||
+      this.strings.get(this.raw.nodeName[n]) === '(Document DOM trees)'
+    );
+  }
+
+  private markPageOwned(): void {
+    const { nodeType, nodeName, firstEdge, edgeTo, edgeType } = this.raw;
+    const flags = new Uint8Array(this.nodeCount);
+    const stack = new Uint32Array(this.nodeCount);
+    let top = 0;
+    for (let e = firstEdge[this.root]; e < firstEdge[this.root + 1]; e++) {
+      const child = edgeTo[e];
+      const type = edgeType[e];
+      if (type === this.t.eElement) {
+        const isDomTrees =
+          nodeType[child] === this.t.synthetic &&
+          this.strings.get(nodeName[child]) === '(Document DOM trees)';
+        if (!isDomTrees) continue;
+      } else if (type !== this.t.eShortcut) continue;
+      if (flags[child]) continue;
+      flags[child] = 1;
+      stack[top++] = child;
+    }
+    const weak = this.t.eWeak;
+    while (top > 0) {
+      const n = stack[--top];
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+        const child = edgeTo[e];
+        if (flags[child] || edgeType[e] === weak) continue;
+        flags[child] = 1;
+        stack[top++] = child;
+      }
+    }
+    this.flags = flags;
+  }
+
+  private hasUserRoots(): boolean {
+    const { firstEdge, edgeTo } = this.raw;
+    for (let e = firstEdge[this.root]; e < firstEdge[this.root + 1]; e++)
+      if (this.isUserRoot(edgeTo[e])) return true;
+    return false;
+  }
+
+  /**
+   * DevTools moves the size of arrays and hidden objects with a single owner into the owner
+   * (so an object's backing store counts as the object). Counts and self sizes per class only
+   * agree with DevTools if we do the same.
+   */
+  private calculateShallowSizes(): void {
+    if (!this.hasUserRoots()) return;
+    const { nodeCount, selfSize } = this;
+    const { nodeType, nodeName, firstEdge, edgeTo, edgeType } = this.raw;
+    const UNVISITED = 0xffffffff;
+    const MULTIPLE = 0xfffffffe;
+    const owners = new Uint32Array(nodeCount);
+    let work = new Uint32Array(Math.max(16, nodeCount));
+    let top = 0;
+    const push = (n: number): void => {
+      if (top === work.length) {
+        const grown = new Uint32Array(work.length * 2);
+        grown.set(work);
+        work = grown;
+      }
+      work[top++] = n;
+    };
+    const externalData = this.strings.indexOf('system / ExternalStringData');
+    for (let i = 0; i < nodeCount; i++) {
+      const type = nodeType[i];
+      if (
+        type === this.t.hidden ||
+        type === this.t.array ||
+        (type === this.t.native && externalData >= 0 && nodeName[i] === externalData)
+      ) {
+        owners[i] = UNVISITED;
+      } else {
+        owners[i] = i;
+        push(i);
+      }
+    }
+    const weak = this.t.eWeak;
+    while (top > 0) {
+      const id = work[--top];
+      const owner = owners[id];
+      for (let e = firstEdge[id], end = firstEdge[id + 1]; e < end; e++) {
+        if (edgeType[e] === weak) continue;
+        const target = edgeTo[e];
+        const current = owners[target];
+        if (current === UNVISITED) {
+          owners[target] = owner;
+          push(target);
+        } else if (current !== target && current !== owner && current !== MULTIPLE) {
+          owners[target] = MULTIPLE;
+          push(target);
+        }
+      }
+    }
+    for (let i = 0; i < nodeCount; i++) {
+      const owner = owners[i];
+      if (owner === UNVISITED || owner === MULTIPLE || owner === i) continue;
+      if (nodeType[owner] === this.t.synthetic || owner === this.root) continue;
+      selfSize[owner] += selfSize[i];
+      selfSize[i] = 0;
+    }
+  }
+
+  private weakMapEdge(nameIndex: number): { part: string; table: number } | null {
+    let parsed = this.weakMapNames.get(nameIndex);
+    if (parsed === undefined) {
+      const match = WEAK_MAP_EDGE.exec(this.strings.get(nameIndex));
+      parsed = match?.groups
+        ? { part: match.groups.part, table: Number.parseInt(match.groups.table, 10) }
+        : null;
+      this.weakMapNames.set(nameIndex, parsed);
+    }
+    return parsed;
+  }
+
+  /** DevTools' "essential edge" rule: which edges can retain, for dominators. */
+  private essentialEdges(): Uint8Array {
+    const { nodeCount, flags } = this;
+    const { firstEdge, edgeTo, edgeType, edgeName, nodeId } = this.raw;
+    const essential = new Uint8Array(this.edgeCount);
+    const { eWeak, eShortcut, eInternal } = this.t;
+    for (let n = 0; n < nodeCount; n++) {
+      const isRoot = n === this.root;
+      const nodeFlag = flags[n];
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+        const type = edgeType[e];
+        if (type === eWeak) continue;
+        const child = edgeTo[e];
+        if (child === n) continue;
+        if (!isRoot) {
+          if (type === eShortcut) continue;
+          // Edges from non-page objects (e.g. the debugger) into page objects would steal
+          // dominators from the page's own objects.
+          if (flags[child] && !nodeFlag) continue;
+        }
+        if (type === eInternal) {
+          // A WeakMap value is held by key and table together; DevTools keeps the key's edge.
+          const weakMap = this.weakMapEdge(edgeName[e]);
+          if (weakMap && weakMap.table === nodeId[n]) continue;
+        }
+        essential[e] = 1;
+      }
+    }
+    return essential;
+  }
+
+  /** Lengauer–Tarjan (simple version) with DevTools' treatment of unreachable nodes. */
+  private buildDominators(): void {
+    const { nodeCount, selfSize } = this;
+    const { firstEdge, edgeTo } = this.raw;
+    const { retainerStart, retainerNode, retainerEdge } = this;
+    const essential = this.essentialEdges();
+    const size = nodeCount + 1;
+    // 1-based vertex numbers; 0 means "none".
+    const parent = new Uint32Array(size);
+    const ancestor = new Uint32Array(size);
+    const vertex = new Uint32Array(size);
+    const label = new Uint32Array(size);
+    const semi = new Uint32Array(size);
+    const dom = new Uint32Array(size);
+    const nextEdge = new Uint32Array(size);
+    let n = 0;
+    const dfs = (rootV: number): void => {
+      nextEdge[rootV - 1] = firstEdge[rootV - 1];
+      let v = rootV;
+      while (v !== 0) {
+        if (semi[v] === 0) {
+          semi[v] = ++n;
+          vertex[n] = label[v] = v;
+        }
+        let vNext = parent[v];
+        const o = v - 1;
+        const end = firstEdge[o + 1];
+        for (let e = nextEdge[o]; e < end; e++) {
+          if (!essential[e]) continue;
+          const w = edgeTo[e] + 1;
+          if (semi[w] === 0) {
+            parent[w] = v;
+            nextEdge[w - 1] = firstEdge[w - 1];
+            nextEdge[o] = e + 1;
+            vNext = w;
+            break;
+          }
+        }
+        if (vNext === parent[v]) nextEdge[o] = end;
+        v = vNext;
+      }
+    };
+    const r = this.root + 1;
+    dfs(r);
+    if (n < nodeCount) {
+      // Nodes retained only by weak/non-essential edges hang off the root, like DevTools.
+      for (let v = 1; v <= nodeCount; v++) {
+        if (semi[v] !== 0) continue;
+        let onlyWeak = true;
+        for (let i = retainerStart[v - 1]; i < retainerStart[v]; i++)
+          if (essential[retainerEdge[i]]) {
+            onlyWeak = false;
+            break;
+          }
+        if (onlyWeak) {
+          parent[v] = r;
+          dfs(v);
+        }
+      }
+    }
+    if (n < nodeCount) {
+      for (let v = 1; v <= nodeCount; v++) {
+        if (semi[v] !== 0) continue;
+        parent[v] = r;
+        semi[v] = ++n;
+        vertex[n] = label[v] = v;
+      }
+    }
+    const stack = new Uint32Array(size);
+    const evaluate = (v: number): number => {
+      if (ancestor[v] === 0) return v;
+      let sp = 0;
+      let x = v;
+      while (ancestor[ancestor[x]] !== 0) {
+        stack[++sp] = x;
+        x = ancestor[x];
+      }
+      while (sp > 0) {
+        const w = stack[sp--];
+        if (semi[label[ancestor[w]]] < semi[label[w]]) label[w] = label[ancestor[w]];
+        ancestor[w] = ancestor[ancestor[w]];
+      }
+      return label[v];
+    };
+    // Buckets as linked lists in typed arrays instead of DevTools' Array of Sets.
+    const bucketHead = new Uint32Array(size);
+    const bucketNext = new Uint32Array(size);
+    for (let i = n; i >= 2; i--) {
+      const w = vertex[i];
+      const wo = w - 1;
+      let orphan = true;
+      for (let k = retainerStart[wo], end = retainerStart[wo + 1]; k < end; k++) {
+        if (!essential[retainerEdge[k]]) continue;
+        orphan = false;
+        const u = evaluate(retainerNode[k] + 1);
+        if (semi[u] < semi[w]) semi[w] = semi[u];
+      }
+      if (orphan) semi[w] = semi[r];
+      const b = vertex[semi[w]];
+      bucketNext[w] = bucketHead[b];
+      bucketHead[b] = w;
+      const p = parent[w];
+      ancestor[w] = p;
+      for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
+        const u = evaluate(v);
+        dom[v] = semi[u] < semi[v] ? u : p;
+      }
+      bucketHead[p] = 0;
+    }
+    dom[0] = dom[r] = r;
+    for (let i = 2; i <= n; i++) {
+      const w = vertex[i];
+      if (dom[w] !== vertex[semi[w]]) dom[w] = dom[dom[w]];
+    }
+    const dominator = new Uint32Array(nodeCount);
+    const retained = new Float64Array(nodeCount);
+    for (let o = 0; o < nodeCount; o++) {
+      dominator[o] = dom[o + 1] - 1;
+      retained[o] = selfSize[o];
+    }
+    for (let i = n; i > 1; i--) {
+      const o = vertex[i] - 1;
+      retained[dominator[o]] += retained[o];
+    }
+    this.dominator = dominator;
+    this.retained = retained;
+  }
+
+  /** BFS distances: user roots first (distance 1), then everything else from the root. */
+  private calculateDistances(): void {
+    const { nodeCount } = this;
+    const { firstEdge, edgeTo, edgeType, edgeName, nodeType, nodeName } = this.raw;
+    const distance = new Int32Array(nodeCount).fill(NO_DISTANCE);
+    const queue = new Uint32Array(nodeCount);
+    const nativeContext = this.strings.indexOf('system / NativeContext');
+    const sloppyMap = this.strings.indexOf('sloppy_function_map');
+    const descriptors = this.strings.indexOf('(map descriptors)');
+    const pending = new Set<string>();
+    const { eWeak, eInternal, eElement, eHidden, hidden, array } = this.t;
+    const bfs = (length: number): void => {
+      let head = 0;
+      while (head < length) {
+        const n = queue[head++];
+        const d = distance[n] + 1;
+        const type = nodeType[n];
+        const isNativeContext = type === hidden && nodeName[n] === nativeContext;
+        const isDescriptors = type === array && nodeName[n] === descriptors;
+        for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+          const et = edgeType[e];
+          if (et === eWeak) continue;
+          const child = edgeTo[e];
+          if (distance[child] !== NO_DISTANCE) continue;
+          if (isNativeContext && et !== eElement && et !== eHidden && edgeName[e] === sloppyMap)
+            continue;
+          if (isDescriptors) {
+            // DevTools skips descriptor links (shared between maps) when measuring distances.
+            const index = et === eElement || et === eHidden
+              ? edgeName[e]
+              : Number.parseInt(this.strings.get(edgeName[e]), 10);
+            if (!(index < 2 || index % 3 !== 1)) continue;
+          }
+          if (et === eInternal) {
+            const weakMap = this.weakMapEdge(edgeName[e]);
+            if (weakMap && !pending.delete(weakMap.part)) {
+              pending.add(weakMap.part);
+              continue;
+            }
+          }
+          distance[child] = d;
+          queue[length++] = child;
+        }
+      }
+    };
+    let length = 0;
+    for (let e = firstEdge[this.root]; e < firstEdge[this.root + 1]; e++) {
+      const child = edgeTo[e];
+      if (this.isUserRoot(child) && distance[child] === NO_DISTANCE) {
+        distance[child] = 1;
+        queue[length++] = child;
+      }
+    }
+    bfs(length);
+    distance[this.root] = length > 0 ? SYSTEM_DISTANCE : 0;
+    queue[0] = this.root;
+    bfs(1);
+    this.distance = distance;
+  }
+
+  private buildLocations(): void {
+    const location = new Int32Array(this.nodeCount).fill(-1);
+    const { locations, meta } = this.raw;
+    const width = meta.locationFields.length;
+    if (width > 0) {
+      const objectIndex = meta.locationFields.indexOf('object_index');
+      for (let i = 0, k = 0; i < locations.length; i += width, k++)
+        location[locations[i + objectIndex]] = k;
+    }
+    this.location = location;
+  }
+
+  /** Script id, 0-based line and column of a node's location, if the snapshot has one. */
+  locationOf(n: number): { scriptId: number; line: number; column: number } | undefined {
+    const k = this.location[n];
+    if (k < 0) return undefined;
+    const { locations, meta } = this.raw;
+    const f = meta.locationFields;
+    const base = k * f.length;
+    return {
+      scriptId: locations[base + f.indexOf('script_id')],
+      line: locations[base + f.indexOf('line')],
+      column: locations[base + f.indexOf('column')],
+    };
+  }
+
+  private calculateClassNames(): void {
+    const { nodeCount } = this;
+    const { nodeType, nodeName } = this.raw;
+    const classIndex = new Uint32Array(nodeCount);
+    const added = new Map<string, number>();
+    const index = (s: string): number => {
+      let i = added.get(s);
+      if (i === undefined) {
+        i = this.strings.add(s);
+        added.set(s, i);
+      }
+      return i;
+    };
+    const typeNames = this.raw.meta.nodeTypes;
+    const byType = typeNames.map((name, type) => {
+      if (type === this.t.hidden) return index('(system)');
+      if (type === this.t.code) return index('(compiled code)');
+      // DevTools (2024+) files closures under "Function"; the engine keeps the older, clearer
+      // "(closure)" the learner material uses. Tests map one to the other.
+      if (type === this.t.closure) return index('(closure)');
+      if (type === this.t.regexp) return index('RegExp');
+      return index(`(${name})`);
+    });
+    const nameCache = new Map<number, number>();
+    for (let n = 0; n < nodeCount; n++) {
+      const type = nodeType[n];
+      if (type !== this.t.object && type !== this.t.native) {
+        classIndex[n] = byType[type];
+        continue;
+      }
+      const raw = nodeName[n];
+      let cls = nameCache.get(raw);
+      if (cls === undefined) {
+        cls = raw;
+        const name = this.strings.get(raw);
+        if (name.startsWith('<')) {
+          const space = name.indexOf(' ');
+          cls = index(space === -1 ? name : `${name.substring(0, space)}>`);
+        } else if (name.startsWith('Detached <')) {
+          const space = name.indexOf(' ', 10);
+          cls = index(space === -1 ? name : `${name.substring(0, space)}>`);
+        }
+        nameCache.set(raw, cls);
+      }
+      classIndex[n] = cls;
+    }
+    this.classIndex = classIndex;
+    this.applyInterfaceNames();
+  }
+
+  /**
+   * DevTools names popular shapes of plain `Object`s by their properties (`{ip, userAgent}`),
+   * which tells a learner far more than "Object". Same thresholds and matching as DevTools.
+   */
+  private applyInterfaceNames(): void {
+    const { nodeCount, classIndex } = this;
+    const { nodeType, nodeName, firstEdge, edgeType, edgeName } = this.raw;
+    const objectName = this.strings.indexOf('Object');
+    if (objectName < 0) return;
+    const { object, eProperty } = this.t;
+    const isPlain = (n: number): boolean => nodeType[n] === object && nodeName[n] === objectName;
+    const candidates = new Map<string, { name: string; properties: string[]; count: number }>();
+    let total = 0;
+    for (let n = 0; n < nodeCount; n++) {
+      if (!isPlain(n)) continue;
+      total++;
+      let name = '{';
+      const properties: string[] = [];
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+        if (edgeType[e] !== eProperty) continue;
+        const property = this.strings.get(edgeName[e]);
+        if (property === '__proto__') continue;
+        const formatted = formatPropertyName(property);
+        if (
+          name.length > MIN_INTERFACE_PROPERTY_COUNT &&
+          name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH
+        )
+          break;
+        if (name.length !== 1) name += ', ';
+        name += formatted;
+        properties.push(property);
+      }
+      if (properties.length === 0) continue;
+      name += '}';
+      const candidate = candidates.get(name);
+      if (candidate) candidate.count++;
+      else candidates.set(name, { name, properties, count: 1 });
+    }
+    const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
+    const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, total / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+    const definitions = sorted.filter((c) => c.count >= minCount);
+    if (definitions.length === 0) return;
+    interface TreeNode {
+      next: Map<string, TreeNode>;
+      match: { name: string; propertyCount: number; index: number } | null;
+      greatestNext: string | null;
+    }
+    const tree: TreeNode = { next: new Map(), match: null, greatestNext: null };
+    definitions.forEach((definition, index) => {
+      let current = tree;
+      for (const property of [...definition.properties].sort()) {
+        let next = current.next.get(property);
+        if (!next) {
+          next = { next: new Map(), match: null, greatestNext: null };
+          current.next.set(property, next);
+          if (current.greatestNext === null || current.greatestNext < property)
+            current.greatestNext = property;
+        }
+        current = next;
+      }
+      current.match ??= {
+        name: definition.name,
+        propertyCount: definition.properties.length,
+        index,
+      };
+    });
+    type Match = { name: string; propertyCount: number; index: number };
+    const better = (a: Match, b: Match | null): Match => {
+      if (!b || a.propertyCount > b.propertyCount) return a;
+      if (b.propertyCount > a.propertyCount) return b;
+      return a.index <= b.index ? a : b;
+    };
+    const initial: Match = { name: 'Object', propertyCount: 0, index: Infinity };
+    const names = new Map<string, number>();
+    for (let n = 0; n < nodeCount; n++) {
+      if (!isPlain(n)) continue;
+      const properties: string[] = [];
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++)
+        if (edgeType[e] === eProperty) properties.push(this.strings.get(edgeName[e]));
+      properties.sort();
+      const states = new Set<TreeNode>([tree]);
+      let match = better(initial, tree.match);
+      for (const property of properties) {
+        for (const state of [...states]) {
+          if (state.greatestNext === null || property >= state.greatestNext) states.delete(state);
+          const next = state.next.get(property);
+          if (next) {
+            states.add(next);
+            match = better(match, next.match);
+          }
+        }
+      }
+      if (match === initial) continue;
+      let cls = names.get(match.name);
+      if (cls === undefined) {
+        cls = this.strings.add(match.name);
+        names.set(match.name, cls);
+      }
+      classIndex[n] = cls;
+    }
+  }
+
+  /** Class name of a node as the Summary shows it. */
+  className(n: number): string {
+    return this.strings.get(this.classIndex[n]);
+  }
+
+  /** Raw V8 name of a node (constructor name, string value, function name...). */
+  nodeName(n: number): string {
+    return this.strings.get(this.raw.nodeName[n]);
+  }
+
+  nodeTypeName(n: number): string {
+    return this.raw.meta.nodeTypes[this.raw.nodeType[n]] ?? '?';
+  }
+
+  edgeTypeName(e: number): string {
+    return this.raw.meta.edgeTypes[this.raw.edgeType[e]] ?? '?';
+  }
+
+  /** An edge's name: property/variable name, or the element index as a string. */
+  edgeLabel(e: number): string {
+    const type = this.raw.edgeType[e];
+    if (type === this.t.eElement || type === this.t.eHidden) return String(this.raw.edgeName[e]);
+    return this.strings.get(this.raw.edgeName[e]);
+  }
+
+  /** Node ordinal of a V8 object id, or -1. */
+  ordinalOfId(id: number): number {
+    if (!this.nodeById) {
+      const map = new Map<number, number>();
+      const ids = this.raw.nodeId;
+      for (let n = 0; n < this.nodeCount; n++) map.set(ids[n], n);
+      this.nodeById = map;
+    }
+    return this.nodeById.get(id) ?? -1;
+  }
+
+  /**
+   * Per-class aggregates like DevTools' Summary: nodes with a non-zero self size, retained size
+   * summed without double-counting members dominated by a member of the same class. DevTools
+   * keys object classes by constructor location too; so do we before merging by name.
+   */
+  classAggregates(): ClassAggregate[] {
+    if (this.aggregates) return this.aggregates;
+    const { nodeCount, selfSize, classIndex, distance, retained } = this;
+    const keyOf = new Int32Array(nodeCount).fill(-1);
+    const keyIds = new Map<string | number, number>();
+    const keyClass: number[] = [];
+    const { object } = this.t;
+    const { nodeType } = this.raw;
+    const { locations, meta } = this.raw;
+    const lf = meta.locationFields;
+    const [si, li, ci] = [lf.indexOf('script_id'), lf.indexOf('line'), lf.indexOf('column')];
+    for (let n = 0; n < nodeCount; n++) {
+      const cls = classIndex[n];
+      let key: string | number = cls;
+      const loc = this.location[n];
+      if (nodeType[n] === object && loc >= 0) {
+        const b = loc * lf.length;
+        key = `${locations[b + si]},${locations[b + li]},${locations[b + ci]},${cls}`;
+      }
+      let id = keyIds.get(key);
+      if (id === undefined) {
+        id = keyClass.length;
+        keyIds.set(key, id);
+        keyClass.push(cls);
+      }
+      keyOf[n] = id;
+    }
+    const keyCount = keyClass.length;
+    const count = new Float64Array(keyCount);
+    const self = new Float64Array(keyCount);
+    const ret = new Float64Array(keyCount);
+    const dist = new Int32Array(keyCount).fill(0x7fffffff);
+    for (let n = 0; n < nodeCount; n++) {
+      const s = selfSize[n];
+      if (!s) continue;
+      const k = keyOf[n];
+      count[k]++;
+      self[k] += s;
+      if (distance[n] < dist[k]) dist[k] = distance[n];
+    }
+    // Walk the dominator tree keeping, per key, how many ancestors of that key are open.
+    const { childStart, children } = this.dominatedNodes();
+    const open = new Uint32Array(keyCount);
+    const stack = new Uint32Array(nodeCount);
+    const cursor = new Uint32Array(nodeCount);
+    let sp = 0;
+    stack[sp++] = this.root;
+    cursor[this.root] = childStart[this.root];
+    const enter = (n: number): void => {
+      const k = keyOf[n];
+      if (selfSize[n] && open[k] === 0) ret[k] += retained[n];
+      if (selfSize[n]) open[k]++;
+    };
+    enter(this.root);
+    while (sp > 0) {
+      const n = stack[sp - 1];
+      if (cursor[n] < childStart[n + 1]) {
+        const c = children[cursor[n]++];
+        cursor[c] = childStart[c];
+        enter(c);
+        stack[sp++] = c;
+      } else {
+        sp--;
+        if (selfSize[n]) open[keyOf[n]]--;
+      }
+    }
+    const byName = new Map<number, ClassAggregate & { members: number }>();
+    for (let k = 0; k < keyCount; k++) {
+      if (!count[k]) continue;
+      const cls = keyClass[k];
+      const agg = byName.get(cls);
+      if (agg) {
+        agg.count += count[k];
+        agg.selfSize += self[k];
+        agg.retainedSize += ret[k];
+        agg.distance = Math.min(agg.distance, dist[k]);
+      } else {
+        byName.set(cls, {
+          name: this.strings.get(cls),
+          nameIndex: cls,
+          count: count[k],
+          selfSize: self[k],
+          retainedSize: ret[k],
+          nodes: new Uint32Array(0),
+          distance: dist[k],
+          members: 0,
+        });
+      }
+    }
+    for (const agg of byName.values()) agg.nodes = new Uint32Array(agg.count);
+    for (let n = 0; n < nodeCount; n++) {
+      if (!selfSize[n]) continue;
+      const agg = byName.get(classIndex[n]);
+      if (agg) agg.nodes[agg.members++] = n;
+    }
+    this.aggregates = [...byName.values()]
+      .map(({ members: _m, ...agg }) => agg)
+      .sort((a, b) => b.retainedSize - a.retainedSize || b.selfSize - a.selfSize);
+    return this.aggregates;
+  }
+
+  private dominated: { childStart: Uint32Array; children: Uint32Array } | undefined;
+
+  /** Children of each node in the dominator tree (CSR). */
+  dominatedNodes(): { childStart: Uint32Array; children: Uint32Array } {
+    if (this.dominated) return this.dominated;
+    const { nodeCount, dominator } = this;
+    const childStart = new Uint32Array(nodeCount + 1);
+    for (let n = 0; n < nodeCount; n++) if (n !== this.root) childStart[dominator[n]]++;
+    let sum = 0;
+    for (let n = 0; n < nodeCount; n++) {
+      const c = childStart[n];
+      childStart[n] = sum;
+      sum += c;
+    }
+    childStart[nodeCount] = sum;
+    const fill = childStart.slice(0, nodeCount);
+    const children = new Uint32Array(sum);
+    for (let n = 0; n < nodeCount; n++) if (n !== this.root) children[fill[dominator[n]]++] = n;
+    this.dominated = { childStart, children };
+    return this.dominated;
+  }
+}
+
+function formatPropertyName(name: string): string {
+  if (/[,'"{}]/.test(name)) {
+    const json = JSON.stringify({ [name]: 0 });
+    return json.substring(1, json.length - 3);
+  }
+  return name;
+}

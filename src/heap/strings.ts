@@ -1,0 +1,101 @@
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * The snapshot's string table as raw UTF-8 bytes plus offsets, decoded on first use. Most of the
+ * strings (the heap's own string contents) are never displayed, so decoding them all up front
+ * would be wasted time and memory.
+ */
+export class StringTable {
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private length = 0;
+  private starts = new Uint32Array(1024);
+  private escaped = new Uint8Array(1024);
+  private decoded: (string | undefined)[] = [];
+  private currentStart = 0;
+  count = 0;
+
+  /** Starts a new string (called by the reader at its opening quote). */
+  begin(): void {
+    this.currentStart = this.length;
+  }
+
+  /** Appends raw bytes of the current string. */
+  append(source: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    if (this.length + n > this.bytes.length) {
+      let size = this.bytes.length * 2;
+      while (size < this.length + n) size *= 2;
+      const grown = Buffer.allocUnsafe(size);
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.bytes = grown;
+    }
+    this.bytes.set(source.subarray(from, to), this.length);
+    this.length += n;
+  }
+
+  lastIsUtf8(): boolean {
+    return isUtf8(this.bytes.subarray(this.currentStart, this.length));
+  }
+
+  /** Ends the current string; `hasEscape` marks strings that need JSON unescaping. */
+  finish(hasEscape: boolean): void {
+    if (this.count + 1 >= this.starts.length) {
+      const starts = new Uint32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const escaped = new Uint8Array(this.escaped.length * 2);
+      escaped.set(this.escaped);
+      this.escaped = escaped;
+    }
+    this.starts[this.count] = this.currentStart;
+    this.escaped[this.count] = hasEscape ? 1 : 0;
+    this.count++;
+    this.starts[this.count] = this.length;
+  }
+
+  /** The string at `index` (empty for an index outside the table). */
+  get(index: number): string {
+    const cached = this.decoded[index];
+    if (cached !== undefined) return cached;
+    if (index < 0 || index >= this.count) return '';
+    const raw = this.bytes.toString('utf8', this.starts[index], this.starts[index + 1]);
+    // The reader validated every escape, so JSON.parse cannot fail here.
+    const value = this.escaped[index] ? (JSON.parse(`"${raw}"`) as string) : raw;
+    this.decoded[index] = value;
+    return value;
+  }
+
+  /** Byte length of a string as stored (cheap, no decoding): used to skip huge strings. */
+  byteLength(index: number): number {
+    return index >= 0 && index < this.count ? this.starts[index + 1] - this.starts[index] : 0;
+  }
+
+  /** Index of the first string equal to `value`, or -1 (linear; for rare look-ups only). */
+  indexOf(value: string): number {
+    const needle = Buffer.from(value, 'utf8');
+    for (let i = 0; i < this.count; i++) {
+      const s = this.starts[i];
+      if (this.starts[i + 1] - s !== needle.length || this.escaped[i]) continue;
+      if (this.bytes.compare(needle, 0, needle.length, s, s + needle.length) === 0) return i;
+    }
+    return -1;
+  }
+
+  /** Appends a string created by the engine (class names like `(closure)`); returns its index. */
+  add(value: string): number {
+    this.begin();
+    const bytes = Buffer.from(value, 'utf8');
+    this.append(bytes, 0, bytes.length);
+    this.finish(false);
+    this.decoded[this.count - 1] = value;
+    return this.count - 1;
+  }
+
+  /** Releases the slack of the growable buffers once reading is done. */
+  trim(): void {
+    this.bytes = Buffer.from(this.bytes.subarray(0, this.length));
+    this.starts = this.starts.slice(0, this.count + 1);
+    this.escaped = this.escaped.slice(0, this.count);
+  }
+}
