@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runLeakCheck } from '../../inspector';
+import { runLeakCheck } from '../../inspector/leakCheck';
 import { loadExercise, readCatalog, validateExercise, type Exercise } from '../../exercises';
 import type { ExerciseValidation, VariantResult } from '../../exercises';
 import { UsageError, type CliCommand } from '../command';
