@@ -94,7 +94,8 @@ class StderrTail {
 }
 
 class Service implements RunningService {
-  session!: InspectorSession;
+  private current: InspectorSession | undefined;
+  private waitingForDebugger = false;
   readonly exited: Promise<ExitInfo>;
   readonly url: string;
   private info: ExitInfo | undefined;
@@ -119,7 +120,10 @@ class Service implements RunningService {
         if (OUT_OF_MEMORY.test(line)) this.outOfMemory = true;
         // With a session attached Node keeps a finished process alive until the debugger
         // leaves; leaving at once lets a crash or exit be reported instead of hanging.
-        if (line.startsWith('Waiting for the debugger to disconnect')) void this.session?.close();
+        if (line.startsWith('Waiting for the debugger to disconnect')) {
+          this.waitingForDebugger = true;
+          void this.current?.close();
+        }
         log?.(`[${name}] ${line}`);
       }),
     );
@@ -149,6 +153,17 @@ class Service implements RunningService {
     });
   }
 
+  get session(): InspectorSession {
+    if (!this.current) throw new InspectorError(`service '${this.name}' has no inspector session`);
+    return this.current;
+  }
+
+  set session(session: InspectorSession) {
+    this.current = session;
+    // The process may have finished while the session was still being set up.
+    if (this.waitingForDebugger) void session.close();
+  }
+
   get pid(): number {
     return this.child.pid ?? -1;
   }
@@ -162,7 +177,7 @@ class Service implements RunningService {
   }
 
   async stop(): Promise<void> {
-    await this.session?.close();
+    await this.current?.close();
     if (this.child.pid === undefined) return;
     if (!this.info) {
       killGroup(this.child.pid, 'SIGTERM');
@@ -234,6 +249,7 @@ async function startOne(
   );
   const service = new Service(spec.name, child, port, options.log);
   group.services.push(service);
+  if (child.pid !== undefined) options.log?.(`[${spec.name}] started ${entry} (pid ${child.pid})`);
   const spawnFailed = new Promise<never>((_, reject) =>
     child.once('error', (error) =>
       reject(new ServiceStartError(spec.name, `cannot start ${entry}: ${error.message}`, '', { cause: error })),
@@ -271,7 +287,13 @@ async function startOne(
   for (const p of failures) p.catch(() => undefined);
   try {
     const wsUrl = await Promise.race([service.wsUrl, ...failures]);
-    service.session = await Promise.race([connectSession(wsUrl, child.pid), ...failures]);
+    const connecting = connectSession(wsUrl, child.pid).catch(async (error: unknown) => {
+      // A service dying during start-up also drops the connection: report the death instead.
+      const exit = await Promise.race([service.exited, sleep(1000)]);
+      if (exit) await exitedEarly;
+      throw error;
+    });
+    service.session = await Promise.race([connecting, ...failures]);
     phase = spec.health
       ? `did not answer ${spec.health} with 2xx on port ${port} (it must listen on process.env.PORT)`
       : `did not listen on port ${port} (it must listen on process.env.PORT)`;
