@@ -60,6 +60,14 @@ export interface SnapshotMarker {
 
 export type ExplorerView = 'live' | 'summary' | 'comparison' | 'suspects';
 
+/** Snapshots chosen for a view; each id is a `SnapshotInfo.id`. */
+export interface ExplorerSelection {
+  snapshotId?: string;
+  baselineId?: string;
+  targetId?: string;
+  finalId?: string;
+}
+
 /** The three-snapshot result the Leak suspects view shows. */
 export interface SuspectsResult {
   baselineId: string;
@@ -144,7 +152,8 @@ export type ToWebview =
   | { type: 'service'; service: string; state: ServiceState; bytesPerRequest?: number }
   | { type: 'marker'; service: string; marker: SnapshotMarker }
   | { type: 'suspects'; result: SuspectsResult }
-  | { type: 'show'; view: ExplorerView }
+  /** Switch view; `selection` picks snapshots (by id) for it, e.g. after "Compare Snapshots…". */
+  | { type: 'show'; view: ExplorerView; selection?: ExplorerSelection }
   | { type: 'response'; id: number; ok: unknown }
   | { type: 'response'; id: number; err: ShownError }
   | { type: 'error'; error: ShownError };
