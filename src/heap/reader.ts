@@ -115,7 +115,12 @@ class SnapshotParser {
   private roles: Role[] = [];
   private limits: number[] = [];
   private arrayKind: 'nodes' | 'edges' | 'locations' | 'skip' = 'skip';
-  private sectionStart = 0;
+  // Fast path for nodes/edges: target column per field (null = not kept), limits, to_node.
+  private cols: (Uint8Array | Uint32Array | null)[] = [];
+  private limitArr = new Float64Array(0);
+  private toField = -1;
+  private divisor = 1;
+  private capacity = 0;
   // String array.
   private strState = 0; // 0 = expecting a string, 1 = in a string, 2 = after a string
   private strEscape = 0; // 0 none, 1 after backslash, 2..5 hex digits of \u
@@ -206,7 +211,8 @@ class SnapshotParser {
       case Top.Value:
         if (isWs(c)) return p + 1;
         this.startValue(c, at);
-        return this.state === Top.Capture || this.state === Top.Skip ? p : p + 1;
+        // Capture/skip states re-read the opening bracket themselves.
+        return (this.state as Top) === Top.Capture || (this.state as Top) === Top.Skip ? p : p + 1;
       case Top.CommaOrEnd:
         if (isWs(c)) return p + 1;
         if (c === 0x2c) {
@@ -233,8 +239,8 @@ class SnapshotParser {
     if (this.seen.has(key)) this.fail(`duplicate section "${key}"`, at);
     this.seen.add(key);
     this.section = key;
-    this.sectionStart = at;
-    const wantsArray = key === 'nodes' || key === 'edges' || key === 'locations' || key === 'strings';
+    const wantsArray =
+      key === 'nodes' || key === 'edges' || key === 'locations' || key === 'strings';
     if (key === 'snapshot') {
       if (c !== 0x7b) this.fail(`expected an object but found ${describe(c)}`, at);
       this.beginValue(Top.Capture, at);
@@ -270,7 +276,8 @@ class SnapshotParser {
         if (f === 'detachedness') return Role.Detachedness;
         return Role.Ignore;
       });
-      if (this.mode === 'ids') this.roles = this.roles.map((r) => (r === Role.Id ? r : Role.Ignore));
+      if (this.mode === 'ids')
+        this.roles = this.roles.map((r) => (r === Role.Id ? r : Role.Ignore));
       this.limits = meta.nodeFields.map((f) =>
         f === 'type'
           ? meta.nodeTypes.length
@@ -280,6 +287,7 @@ class SnapshotParser {
               ? 3
               : U32_MAX + 1,
       );
+      this.setupColumns(meta.nodeCount, -1, 1);
     } else if (key === 'edges') {
       if (this.mode === 'ids') {
         this.beginValue(Top.Skip, at);
@@ -288,12 +296,19 @@ class SnapshotParser {
       this.arrayKind = 'edges';
       this.fieldCount = meta.edgeFields.length;
       this.roles = meta.edgeFields.map((f) =>
-        f === 'type' ? Role.Type : f === 'name_or_index' ? Role.Name : f === 'to_node' ? Role.To : Role.Ignore,
+        f === 'type'
+          ? Role.Type
+          : f === 'name_or_index'
+            ? Role.Name
+            : f === 'to_node'
+              ? Role.To
+              : Role.Ignore,
       );
       const nodesLength = meta.nodeCount * meta.nodeFields.length;
       this.limits = meta.edgeFields.map((f) =>
         f === 'type' ? meta.edgeTypes.length : f === 'to_node' ? nodesLength : U32_MAX + 1,
       );
+      this.setupColumns(meta.edgeCount, meta.edgeFields.indexOf('to_node'), meta.nodeFields.length);
     } else {
       if (this.mode === 'ids' || meta.locationFields.length === 0) {
         this.beginValue(Top.Skip, at);
@@ -306,6 +321,34 @@ class SnapshotParser {
         f === 'object_index' ? meta.nodeCount * meta.nodeFields.length : U32_MAX + 1,
       );
     }
+  }
+
+  private setupColumns(capacity: number, toField: number, divisor: number): void {
+    const nodes = this.arrayKind === 'nodes';
+    this.cols = this.roles.map((role) => {
+      switch (role) {
+        case Role.Type:
+          return nodes ? this.nodeType : this.edgeType;
+        case Role.Name:
+          return nodes ? this.nodeName : this.edgeName;
+        case Role.Id:
+          return this.nodeId;
+        case Role.Size:
+          return this.nodeSelfSize;
+        case Role.EdgeCount:
+          return this.nodeEdgeCount;
+        case Role.Detachedness:
+          return this.nodeDetachedness.length > 0 ? this.nodeDetachedness : null;
+        case Role.To:
+          return this.edgeTo;
+        default:
+          return null;
+      }
+    });
+    this.limitArr = Float64Array.from(this.limits);
+    this.toField = toField;
+    this.divisor = divisor;
+    this.capacity = capacity;
   }
 
   private beginValue(state: Top.Capture | Top.Skip, at: number): void {
@@ -371,7 +414,8 @@ class SnapshotParser {
       this.captured.push(Buffer.from(buf.subarray(start, stopAt)));
     }
     if (!done) return end;
-    if (this.state === Top.Capture) this.finishMeta(Buffer.concat(this.captured), this.captureStart);
+    if (this.state === Top.Capture)
+      this.finishMeta(Buffer.concat(this.captured), this.captureStart);
     this.state = Top.CommaOrEnd;
     return stopAt;
   }
@@ -407,8 +451,111 @@ class SnapshotParser {
     this.edgeTo = new Uint32Array(edgeCount);
   }
 
-  /** Hot loop: digits, commas and whitespace into the typed columns of one section. */
+  /** Hot loop: digits, commas and whitespace straight into the typed columns of nodes/edges. */
   private feedNumbers(buf: Buffer, start: number, base: number): number {
+    if (this.arrayKind === 'locations') return this.feedLocations(buf, start, base);
+    const end = buf.length;
+    const cols = this.cols;
+    const limits = this.limitArr;
+    const fc = this.fieldCount;
+    const toField = this.toField;
+    const div = this.divisor;
+    const cap = this.capacity;
+    let st = this.numState;
+    let v = this.value;
+    let f = this.field;
+    let i = this.count;
+    let p = start;
+    while (p < end) {
+      let c = buf[p];
+      if (c >= 48 && c <= 57) {
+        if (st === 2) this.failAt('two numbers without a comma', base + p, i, f);
+        // Inner loop over a run of digits: most of the file is short numbers.
+        let w = st === 1 ? v : 0;
+        do {
+          w = w * 10 + (c - 48);
+          if (++p === end) break;
+          c = buf[p];
+        } while (c >= 48 && c <= 57);
+        v = w;
+        st = 1;
+        if (p === end) break;
+      }
+      if (c === 0x2c || c === 0x5d) {
+        if (st !== 0) {
+          if (f === 0 && i >= cap)
+            this.failAt(
+              `more ${this.arrayKind} than ${this.arrayKind === 'nodes' ? 'node' : 'edge'}_count (${cap})`,
+              base + p,
+              i,
+              f,
+            );
+          if (v >= limits[f]) this.outOfRange(v, base + p, i, f);
+          if (f === toField) {
+            if (v % div !== 0)
+              this.failAt(
+                `edge ${i} points to ${v}, not a multiple of the node field count ${div}`,
+                base + p,
+                i,
+                f,
+              );
+            v = v / div;
+          }
+          const col = cols[f];
+          if (col !== null) col[i] = v;
+          if (++f === fc) {
+            f = 0;
+            i++;
+          }
+          st = 0;
+        } else if (c === 0x2c || i > 0 || f > 0) {
+          this.failAt(
+            c === 0x2c ? 'missing number before a comma' : 'trailing comma',
+            base + p,
+            i,
+            f,
+          );
+        }
+        if (c === 0x5d) {
+          this.numState = 0;
+          this.count = i;
+          this.field = f;
+          this.finishNumbers(base + p);
+          this.state = Top.CommaOrEnd;
+          return p + 1;
+        }
+        p++;
+      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        if (st === 1) st = 2;
+        p++;
+      } else this.failAt(`unexpected ${describe(c)} in a number array`, base + p, i, f);
+    }
+    this.numState = st;
+    this.value = v;
+    this.field = f;
+    this.count = i;
+    return p;
+  }
+
+  private failAt(message: string, at: number, count: number, field: number): never {
+    this.count = count;
+    this.field = field;
+    this.fail(message, at);
+  }
+
+  private outOfRange(v: number, at: number, i: number, f: number): never {
+    if (f === this.toField)
+      this.failAt(
+        `edge ${i} points to node index ${v}, beyond the ${this.meta?.nodeCount} nodes`,
+        at,
+        i,
+        f,
+      );
+    this.failAt(`value ${v} out of range for field "${this.fieldName(f)}" of entry ${i}`, at, i, f);
+  }
+
+  /** The (small) locations section: same syntax, kept as flat tuples. */
+  private feedLocations(buf: Buffer, start: number, base: number): number {
     const end = buf.length;
     let st = this.numState;
     let v = this.value;
@@ -444,70 +591,17 @@ class SnapshotParser {
 
   private store(v: number, at: number): void {
     const f = this.field;
-    if (v >= this.limits[f]) {
-      if (this.arrayKind === 'edges' && this.roles[f] === Role.To)
-        this.fail(`edge ${this.count} points to node index ${v}, beyond the ${this.meta?.nodeCount} nodes`, at);
-      this.fail(`value ${v} out of range for field "${this.fieldName(f)}" of entry ${this.count}`, at);
+    if (v >= this.limits[f]) this.outOfRange(v, at, this.count, f);
+    if (this.locationLength >= this.locations.length) {
+      const grown = new Uint32Array(Math.max(1024, this.locations.length * 2));
+      grown.set(this.locations);
+      this.locations = grown;
     }
-    const i = this.count;
-    switch (this.arrayKind) {
-      case 'nodes':
-        if (i >= this.nodeId.length)
-          this.fail(`more nodes than node_count (${this.meta?.nodeCount})`, at);
-        switch (this.roles[f]) {
-          case Role.Type:
-            this.nodeType[i] = v;
-            break;
-          case Role.Name:
-            this.nodeName[i] = v;
-            break;
-          case Role.Id:
-            this.nodeId[i] = v;
-            break;
-          case Role.Size:
-            this.nodeSelfSize[i] = v;
-            break;
-          case Role.EdgeCount:
-            this.nodeEdgeCount[i] = v;
-            break;
-          case Role.Detachedness:
-            this.nodeDetachedness[i] = v;
-            break;
-        }
-        break;
-      case 'edges':
-        if (i >= this.edgeTo.length)
-          this.fail(`more edges than edge_count (${this.meta?.edgeCount})`, at);
-        switch (this.roles[f]) {
-          case Role.Type:
-            this.edgeType[i] = v;
-            break;
-          case Role.Name:
-            this.edgeName[i] = v;
-            break;
-          case Role.To: {
-            const nf = this.meta?.nodeFields.length ?? 1;
-            if (v % nf !== 0)
-              this.fail(`edge ${i} points to ${v}, not a multiple of the node field count ${nf}`, at);
-            this.edgeTo[i] = v / nf;
-            break;
-          }
-        }
-        break;
-      case 'locations': {
-        if (this.locationLength >= this.locations.length) {
-          const grown = new Uint32Array(Math.max(1024, this.locations.length * 2));
-          grown.set(this.locations);
-          this.locations = grown;
-        }
-        const nf = this.meta?.nodeFields.length ?? 1;
-        const isIndex = this.meta?.locationFields[f] === 'object_index';
-        if (isIndex && v % nf !== 0)
-          this.fail(`location ${i} names object index ${v}, not a node start`, at);
-        this.locations[this.locationLength++] = isIndex ? v / nf : v;
-        break;
-      }
-    }
+    const nf = this.meta?.nodeFields.length ?? 1;
+    const isIndex = this.meta?.locationFields[f] === 'object_index';
+    if (isIndex && v % nf !== 0)
+      this.fail(`location ${this.count} names object index ${v}, not a node start`, at);
+    this.locations[this.locationLength++] = isIndex ? v / nf : v;
     if (++this.field === this.fieldCount) {
       this.field = 0;
       this.count++;
@@ -528,14 +622,24 @@ class SnapshotParser {
 
   private finishNumbers(at: number): void {
     if (this.field !== 0)
-      this.fail(`the array ends in the middle of an entry (${this.field} of ${this.fieldCount} fields)`, at);
+      this.fail(
+        `the array ends in the middle of an entry (${this.field} of ${this.fieldCount} fields)`,
+        at,
+      );
     const meta = this.meta;
     if (!meta) return;
     if (this.arrayKind === 'nodes' && this.count !== meta.nodeCount)
-      this.fail(`node_count is ${meta.nodeCount} but the nodes array holds ${this.count} nodes`, at);
+      this.fail(
+        `node_count is ${meta.nodeCount} but the nodes array holds ${this.count} nodes`,
+        at,
+      );
     if (this.arrayKind === 'edges' && this.count !== meta.edgeCount)
-      this.fail(`edge_count is ${meta.edgeCount} but the edges array holds ${this.count} edges`, at);
-    if (this.arrayKind === 'locations') this.locations = this.locations.slice(0, this.locationLength);
+      this.fail(
+        `edge_count is ${meta.edgeCount} but the edges array holds ${this.count} edges`,
+        at,
+      );
+    if (this.arrayKind === 'locations')
+      this.locations = this.locations.slice(0, this.locationLength);
   }
 
   /** Hot loop for the string table: copies raw (still escaped) bytes, validates escapes. */
@@ -563,7 +667,11 @@ class SnapshotParser {
                 c === 0x74
               )
                 this.strEscape = 0;
-              else this.fail(`invalid escape \\${String.fromCharCode(c)} in string ${this.count}`, base + p);
+              else
+                this.fail(
+                  `invalid escape \\${String.fromCharCode(c)} in string ${this.count}`,
+                  base + p,
+                );
             } else {
               const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
               if (!hex) this.fail(`invalid \\u escape in string ${this.count}`, base + p);
@@ -721,11 +829,15 @@ function parseMeta(header: unknown, at: number, fileSize: number): SnapshotMeta 
   const locationFields = m.location_fields === undefined ? [] : m.location_fields;
   if (!stringArray(locationFields)) fail('meta.location_fields is not a list of names');
   const lf = locationFields as string[];
-  if (lf.length > 0 && !['object_index', 'script_id', 'line', 'column'].every((f) => lf.includes(f)))
+  if (
+    lf.length > 0 &&
+    !['object_index', 'script_id', 'line', 'column'].every((f) => lf.includes(f))
+  )
     fail('meta.location_fields lacks object_index/script_id/line/column');
   const nodeCount = h.node_count;
   const edgeCount = h.edge_count;
-  const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  const isCount = (v: unknown): v is number =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
   if (!isCount(nodeCount)) fail('node_count is missing or not a count');
   if (!isCount(edgeCount)) fail('edge_count is missing or not a count');
   // Each number takes at least two bytes ("0,"), so a header claiming more cannot be honest;
@@ -760,12 +872,9 @@ export async function readSnapshot(file: string, options: ReadOptions = {}): Pro
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    throw new HeapSnapshotError(
-      `cannot open ${file}: ${(error as Error).message}`,
-      0,
-      'file',
-      { cause: error },
-    );
+    throw new HeapSnapshotError(`cannot open ${file}: ${(error as Error).message}`, 0, 'file', {
+      cause: error,
+    });
   }
   try {
     const { size } = await handle.stat();
@@ -785,12 +894,9 @@ export async function readSnapshot(file: string, options: ReadOptions = {}): Pro
     if (error instanceof HeapSnapshotError || (error as Error).name === 'AbortError') throw error;
     if (signal?.aborted) throw abortError(signal);
     // Allocation failures (RangeError) and I/O errors still leave as the typed error.
-    throw new HeapSnapshotError(
-      `cannot read ${file}: ${(error as Error).message}`,
-      0,
-      'file',
-      { cause: error },
-    );
+    throw new HeapSnapshotError(`cannot read ${file}: ${(error as Error).message}`, 0, 'file', {
+      cause: error,
+    });
   } finally {
     await handle.close();
   }

@@ -220,8 +220,7 @@ export class HeapSnapshot {
   isUserRoot(n: number): boolean {
     const type = this.raw.nodeType[n];
     return (
-      type !== this.t.synthetic ||
-      this.strings.get(this.raw.nodeName[n]) === '(Document DOM trees)'
+      type !== this.t.synthetic || this.strings.get(this.raw.nodeName[n]) === '(Document DOM trees)'
     );
   }
 
@@ -524,9 +523,10 @@ export class HeapSnapshot {
             continue;
           if (isDescriptors) {
             // DevTools skips descriptor links (shared between maps) when measuring distances.
-            const index = et === eElement || et === eHidden
-              ? edgeName[e]
-              : Number.parseInt(this.strings.get(edgeName[e]), 10);
+            const index =
+              et === eElement || et === eHidden
+                ? edgeName[e]
+                : Number.parseInt(this.strings.get(edgeName[e]), 10);
             if (!(index < 2 || index % 3 !== 1)) continue;
           }
           if (et === eInternal) {
@@ -671,7 +671,10 @@ export class HeapSnapshot {
       else candidates.set(name, { name, properties, count: 1 });
     }
     const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
-    const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, total / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+    const minCount = Math.max(
+      MIN_OBJECT_COUNT_PER_INTERFACE,
+      total / MIN_OBJECT_PROPORTION_PER_INTERFACE,
+    );
     const definitions = sorted.filter((c) => c.count >= minCount);
     if (definitions.length === 0) return;
     interface TreeNode {
