@@ -1,18 +1,69 @@
 /**
  * Every command Leak Hunt contributes, with the arguments it accepts. The manifest's
  * `contributes.commands` is tested against `commandIds`, so a renamed command cannot silently
- * break a menu, a keybinding or a walkthrough step. No `vscode` import: unit tests read this.
+ * break a menu, a keybinding or a walkthrough step. Commands that open a dialog also take its
+ * answer as an argument, so tests and links can drive them. No `vscode` import: unit tests read
+ * this file.
  */
 export interface CommandSignatures {
-  'leakHunt.showLog': () => void;
+  'leakHunt.openExercise': (args?: {
+    setId?: string;
+    exerciseId?: string;
+    destination?: string;
+    open?: 'newWindow' | 'currentWindow' | 'none';
+  }) => string | undefined;
+  'leakHunt.resetExercise': (args?: { confirm?: boolean }) => void;
+  'leakHunt.showScenario': () => void;
+  /** Resolves to the names of the services started. */
+  'leakHunt.startServices': () => string[] | undefined;
+  'leakHunt.stopServices': () => void;
+  'leakHunt.startLoad': (args?: { count?: number; rate?: number; concurrency?: number }) => unknown;
+  'leakHunt.stopLoad': () => void;
+  /** Resolves to the new snapshot's id. */
+  'leakHunt.takeSnapshot': (args?: { service?: string; label?: string }) => string | undefined;
+  'leakHunt.compareSnapshots': (args?: { baselineId?: string; targetId?: string }) => void;
+  /** Resolves to the suspects of the three-snapshot hunt. */
+  'leakHunt.findLeak': (args?: { service?: string; count?: number }) => unknown;
+  /** Resolves to the revealed hint's text. */
+  'leakHunt.revealNextHint': (args?: { confirm?: boolean }) => string | undefined;
+  /** Resolves to the verdict. */
+  'leakHunt.runLeakCheck': () => unknown;
+  'leakHunt.importPack': (file?: string) => string | undefined;
+  /** Resolves to the files written. */
+  'leakHunt.exportProgress': (folder?: string) => string[] | undefined;
+  /** Argument: a path, or the URI the Explorer's context menu passes. */
+  'leakHunt.openHeapSnapshot': (
+    file?: string | { fsPath: string; scheme: string },
+  ) => string | undefined;
+  /** Argument: an inspector port or `ws://` URL on this machine. */
+  'leakHunt.attach': (address?: string) => string[] | undefined;
+  'leakHunt.openHeapExplorer': () => void;
   'leakHunt.refreshExercises': () => void;
+  'leakHunt.showLog': () => void;
 }
 
 export type CommandId = keyof CommandSignatures;
 
 const ids: { [K in CommandId]: true } = {
-  'leakHunt.showLog': true,
+  'leakHunt.openExercise': true,
+  'leakHunt.resetExercise': true,
+  'leakHunt.showScenario': true,
+  'leakHunt.startServices': true,
+  'leakHunt.stopServices': true,
+  'leakHunt.startLoad': true,
+  'leakHunt.stopLoad': true,
+  'leakHunt.takeSnapshot': true,
+  'leakHunt.compareSnapshots': true,
+  'leakHunt.findLeak': true,
+  'leakHunt.revealNextHint': true,
+  'leakHunt.runLeakCheck': true,
+  'leakHunt.importPack': true,
+  'leakHunt.exportProgress': true,
+  'leakHunt.openHeapSnapshot': true,
+  'leakHunt.attach': true,
+  'leakHunt.openHeapExplorer': true,
   'leakHunt.refreshExercises': true,
+  'leakHunt.showLog': true,
 };
 
 /** The ids as a runtime list; the mapped type above makes a missing or extra id a type error. */

@@ -1,24 +1,51 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { builtInExercisesDir } from '../common/packageRoot';
 import { registerCommand } from './commands';
-import { ExercisesProvider } from './exercisesView';
+import { ExercisesProvider } from './exercises/exercisesView';
+import { registerHints } from './exercises/hints';
+import { registerImportPack } from './exercises/importPack';
+import { CurrentExercise, ExerciseLibrary } from './exercises/library';
+import { registerExerciseCommands } from './exercises/openExercise';
+import { registerExplorer } from './explorer/explorerCommands';
+import { SnapshotRegistry } from './explorer/snapshots';
+import { WorkerHeapAnalysis } from './explorer/workerAnalysis';
 import { createLogger, describeError, type Logger } from './logger';
+import { ProgressTracking, registerProgress } from './progress/progressTracking';
+import type { ExtensionServices } from './services';
+import { registerSessionCommands } from './session/sessionCommands';
+import { SessionManager } from './session/sessionManager';
+import { registerSessionView } from './session/sessionView';
+import { registerStatusBar } from './session/statusBar';
+import { registerTesting } from './testing/testController';
 
-/** Services every feature receives; built once in `activate`. */
-export interface ExtensionServices {
-  context: vscode.ExtensionContext;
-  log: Logger;
-}
+/** What deactivation must wait for: stopping the live session kills its processes. */
+let stopSessions: (() => Promise<void>) | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Builds the services once, then lets each feature register itself. Nothing heavy runs here. */
+export function activate(context: vscode.ExtensionContext): ExtensionServices | undefined {
   const started = performance.now();
   const log = createLogger();
   context.subscriptions.push(log);
   try {
-    const services: ExtensionServices = { context, log };
+    const services = createServices(context, log);
+    stopSessions = () => services.sessions.stop();
     registerExercises(services);
-    registerCommands(services);
+    registerExerciseCommands(services);
+    registerHints(services);
+    registerImportPack(services);
+    registerSessionCommands(services);
+    registerSessionView(services);
+    registerStatusBar(services);
+    registerExplorer(services);
+    registerTesting(services);
+    registerProgress(services);
+    context.subscriptions.push(registerCommand(log, 'leakHunt.showLog', () => log.show()));
+    void services.currentExercise
+      .detect()
+      .then((current) => current && showScenarioOnFirstVisit(services));
     log.info('activation', `activated in ${(performance.now() - started).toFixed(1)} ms`);
+    return services;
   } catch (error) {
     log.error('activation', 'Leak Hunt failed to activate', error);
     void vscode.window
@@ -27,22 +54,46 @@ export function activate(context: vscode.ExtensionContext): void {
         'Show Log',
       )
       .then((choice) => choice && log.show());
+    return undefined;
   }
 }
 
-function registerExercises({ context, log }: ExtensionServices): void {
-  const provider = new ExercisesProvider(() => [builtInExercisesDir()], log);
-  context.subscriptions.push(
+function createServices(context: vscode.ExtensionContext, log: Logger): ExtensionServices {
+  const storage = context.globalStorageUri.fsPath;
+  const library = new ExerciseLibrary(builtInExercisesDir(), join(storage, 'packs'), log);
+  const currentExercise = new CurrentExercise(library, log);
+  const sessions = new SessionManager(log);
+  const snapshots = new SnapshotRegistry(context.workspaceState);
+  const heap = new WorkerHeapAnalysis(
+    vscode.Uri.joinPath(context.extensionUri, 'dist', 'heapWorker.js').fsPath,
+    log,
+  );
+  const progress = new ProgressTracking(join(storage, 'progress'), library, log);
+  context.subscriptions.push(library, currentExercise, sessions, snapshots, heap, progress);
+  return { context, log, library, currentExercise, sessions, snapshots, heap, progress };
+}
+
+function registerExercises(services: ExtensionServices): void {
+  const provider = new ExercisesProvider(services.library, (setId, id) =>
+    services.progress.statusOf(setId, id),
+  );
+  services.context.subscriptions.push(
     provider,
     vscode.window.registerTreeDataProvider('leakHunt.exercises', provider),
-    registerCommand('leakHunt.refreshExercises', () => provider.refresh()),
+    services.progress.onDidChange(() => provider.refresh()),
+    registerCommand(services.log, 'leakHunt.refreshExercises', () => services.library.refresh()),
   );
 }
 
-function registerCommands({ context, log }: ExtensionServices): void {
-  context.subscriptions.push(registerCommand('leakHunt.showLog', () => log.show()));
+/** The bug report is the first thing a learner should read, once per workspace. */
+async function showScenarioOnFirstVisit(services: ExtensionServices): Promise<void> {
+  const key = 'leakHunt.scenarioShown';
+  if (services.context.workspaceState.get<boolean>(key)) return;
+  await services.context.workspaceState.update(key, true);
+  await vscode.commands.executeCommand('leakHunt.showScenario');
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions; processes need to be awaited.
+  await stopSessions?.();
 }

@@ -131,7 +131,8 @@ export interface ShownError {
 }
 
 /** Commands the webview can ask the extension to run (buttons in the page). */
-export type ExplorerCommand = 'takeSnapshot' | 'findLeak' | 'startLoad' | 'stopLoad' | 'openSnapshot';
+export type ExplorerCommand =
+  'takeSnapshot' | 'findLeak' | 'startLoad' | 'stopLoad' | 'openSnapshot';
 
 /** Messages the extension sends to the webview. */
 export type ToWebview =

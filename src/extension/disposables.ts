@@ -1,0 +1,33 @@
+import type * as vscode from 'vscode';
+
+/**
+ * A scope of things to dispose together, e.g. everything one live session created. Anything
+ * added after the scope was disposed is disposed at once, so a late callback cannot leak.
+ */
+export class DisposableStore implements vscode.Disposable {
+  private readonly items: vscode.Disposable[] = [];
+  private disposed = false;
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  add<T extends vscode.Disposable>(item: T): T {
+    if (this.disposed) item.dispose();
+    else this.items.push(item);
+    return item;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    // Last in, first out: later items may depend on earlier ones.
+    for (const item of this.items.splice(0).reverse()) {
+      try {
+        item.dispose();
+      } catch {
+        // One failing disposer must not keep the others from running.
+      }
+    }
+  }
+}

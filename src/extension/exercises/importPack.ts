@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { unpackPack } from '../../exercises/pack';
+import { registerCommand } from '../commands';
+import type { ExtensionServices } from '../services';
+
+/** A folder name for a pack's set: lower-case words and version, nothing that could escape. */
+function packFolderName(name: string, version: string): string {
+  const slug = `${name}-${version}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return slug.slice(0, 80) || 'pack';
+}
+
+export function registerImportPack(services: ExtensionServices): void {
+  services.context.subscriptions.push(
+    registerCommand(services.log, 'leakHunt.importPack', (file) => importPack(services, file)),
+  );
+}
+
+/**
+ * Imports an exercise pack (.zip) into the extension's storage as a set of its own. The pack is
+ * hostile input: `unpackPack` checks everything in memory before writing a byte, into a staging
+ * folder first; only then is it moved under its set's name.
+ */
+async function importPack(
+  services: ExtensionServices,
+  file: string | undefined,
+): Promise<string | undefined> {
+  const path =
+    file ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'Leak Hunt exercise packs': ['zip', 'leakhunt'] },
+        openLabel: 'Import Pack',
+        title: 'Import Exercise Pack',
+      })
+    )?.[0]?.fsPath;
+  if (!path) return undefined;
+  const staging = join(services.library.packsDir, `.import-${Date.now()}`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Importing exercise pack' },
+    () => unpackPack(path, staging),
+  );
+  const folder = join(
+    services.library.packsDir,
+    packFolderName(result.set.name, result.set.version),
+  );
+  if (existsSync(folder)) {
+    const choice = await vscode.window.showWarningMessage(
+      `"${result.set.name}" ${result.set.version} is already imported. Replace it?`,
+      { modal: true, detail: 'Workspaces made from the old copy keep their files.' },
+      'Replace',
+    );
+    if (choice !== 'Replace') {
+      await vscode.workspace.fs.delete(vscode.Uri.file(staging), { recursive: true });
+      return undefined;
+    }
+    await vscode.workspace.fs.delete(vscode.Uri.file(folder), { recursive: true });
+  }
+  await rename(staging, folder);
+  services.library.refresh();
+  services.log.info(
+    'exercises',
+    `Imported ${result.set.name} ${result.set.version} (${result.files} files) into ${folder}`,
+  );
+  void vscode.window.showInformationMessage(
+    `Imported "${result.set.name}" with ${result.set.exercises.length} exercise(s).`,
+  );
+  return folder;
+}

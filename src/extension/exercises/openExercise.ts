@@ -1,0 +1,219 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Exercise } from '../../exercises/exercise';
+import { runSetup } from '../../exercises/runner';
+import { materialiseExercise, resetExercise } from '../../exercises/workspace';
+import { registerCommand } from '../commands';
+import type { ExtensionServices } from '../services';
+import { readSettings } from '../settings';
+import { ensureTrusted } from '../trust';
+
+/** Arguments of `leakHunt.openExercise`; all optional, so tests and links can skip the dialogs. */
+export interface OpenExerciseArgs {
+  setId?: string;
+  exerciseId?: string;
+  /** Folder to create the exercise in (must be empty or missing). */
+  destination?: string;
+  /** What to do with the folder afterwards; by default, ask unless it is already open. */
+  open?: 'newWindow' | 'currentWindow' | 'none';
+}
+
+export function registerExerciseCommands(services: ExtensionServices): void {
+  const { context } = services;
+  context.subscriptions.push(
+    registerCommand(services.log, 'leakHunt.openExercise', (args) =>
+      openExercise(services, args ?? {}),
+    ),
+    registerCommand(services.log, 'leakHunt.resetExercise', (args) =>
+      resetCurrentExercise(services, args?.confirm ?? true),
+    ),
+    registerCommand(services.log, 'leakHunt.showScenario', () => showScenario(services)),
+  );
+}
+
+async function pickExercise(
+  services: ExtensionServices,
+  args: OpenExerciseArgs,
+): Promise<{ setId: string; exercise: Exercise } | undefined> {
+  const sets = await services.library.sets();
+  if (args.exerciseId) {
+    for (const set of sets) {
+      if (args.setId && set.id !== args.setId) continue;
+      const exercise = set.catalog?.exercises.find((e) => e.manifest.id === args.exerciseId);
+      if (exercise) return { setId: set.id, exercise };
+    }
+    throw new Error(
+      `No exercise '${args.exerciseId}'${args.setId ? ` in set '${args.setId}'` : ''}. Import its pack first, or check the id.`,
+    );
+  }
+  type Item = vscode.QuickPickItem & { setId?: string; exercise?: Exercise };
+  const items: Item[] = [];
+  for (const set of sets) {
+    if (!set.catalog) continue;
+    items.push({ label: set.catalog.set.name, kind: vscode.QuickPickItemKind.Separator });
+    for (const exercise of set.catalog.exercises) {
+      const { manifest } = exercise;
+      items.push({
+        label: manifest.title,
+        description: `${manifest.difficulty} · ${manifest.minutes} min`,
+        detail: manifest.summary,
+        setId: set.id,
+        exercise,
+      });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Open Exercise',
+    placeHolder: 'Pick an exercise',
+    matchOnDetail: true,
+  });
+  return picked?.exercise && picked.setId
+    ? { setId: picked.setId, exercise: picked.exercise }
+    : undefined;
+}
+
+/** A fresh folder under the exercises folder: `<id>`, then `<id>-2`, `<id>-3`… so no work is overwritten. */
+function freshFolder(parent: string, name: string): string {
+  for (let n = 1; ; n++) {
+    const candidate = join(parent, n === 1 ? name : `${name}-${n}`);
+    if (!existsSync(candidate) || readdirSync(candidate).length === 0) return candidate;
+  }
+}
+
+async function chooseDestination(exercise: Exercise): Promise<string | undefined> {
+  const parent = readSettings().exercisesFolder;
+  const suggested = freshFolder(parent, exercise.manifest.id);
+  const choice = await vscode.window.showInformationMessage(
+    `Open "${exercise.manifest.title}" in ${suggested}?`,
+    {
+      modal: true,
+      detail:
+        'Leak Hunt copies the exercise there; the reference solution and hints stay with Leak Hunt.',
+    },
+    'Open',
+    'Choose Folder…',
+  );
+  if (choice === 'Open') return suggested;
+  if (choice !== 'Choose Folder…') return undefined;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Create Exercise Here',
+    title: 'Folder to create the exercise in',
+    defaultUri: vscode.Uri.file(parent),
+  });
+  return picked?.[0] ? freshFolder(picked[0].fsPath, exercise.manifest.id) : undefined;
+}
+
+async function openExercise(
+  services: ExtensionServices,
+  args: OpenExerciseArgs,
+): Promise<string | undefined> {
+  const picked = await pickExercise(services, args);
+  if (!picked) return undefined;
+  const { exercise, setId } = picked;
+  const destination = args.destination ?? (await chooseDestination(exercise));
+  if (!destination) return undefined;
+  const setup = exercise.manifest.setup;
+  if (setup && !(await ensureTrusted('run the exercise setup'))) return undefined;
+
+  await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Opening ${exercise.manifest.title}`,
+      cancellable: true,
+    },
+    async (progress, token) => {
+      progress.report({ message: 'copying files…' });
+      await materialiseExercise(exercise, destination);
+      if (setup) {
+        progress.report({ message: `setting up: ${setup.command}` });
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const result = await runSetup(exercise.manifest, destination, {
+          nodePath: readSettings().nodePath,
+          signal: controller.signal,
+          onOutput: (text) => services.log.trace('exercises', text.trimEnd()),
+        });
+        if (result && result.exitCode !== 0) {
+          services.log.error(
+            'exercises',
+            `Setup of ${exercise.manifest.id} failed:\n${result.output}`,
+          );
+          throw new Error(
+            `The setup step "${setup.command}" ${result.timedOut ? 'timed out' : result.aborted ? 'was cancelled' : `failed (exit ${result.exitCode})`}. The log has its output.`,
+          );
+        }
+      }
+    },
+  );
+  await services.progress.exerciseOpened(setId, exercise.manifest.id, exercise.manifest.title);
+  services.log.info('exercises', `Opened ${exercise.manifest.id} in ${destination}`);
+
+  const uri = vscode.Uri.file(destination);
+  const alreadyOpen = vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === destination);
+  let open = args.open ?? (alreadyOpen ? 'none' : undefined);
+  if (!open) {
+    const choice = await vscode.window.showInformationMessage(
+      `${exercise.manifest.title} is ready in ${destination}.`,
+      'Open in This Window',
+      'Open in New Window',
+    );
+    open =
+      choice === 'Open in This Window'
+        ? 'currentWindow'
+        : choice === 'Open in New Window'
+          ? 'newWindow'
+          : 'none';
+  }
+  if (open === 'none') {
+    await services.currentExercise.detect();
+    await showScenario(services);
+  } else {
+    // The scenario is shown when Leak Hunt activates in the opened folder (first visit only).
+    await vscode.commands.executeCommand('vscode.openFolder', uri, {
+      forceNewWindow: open === 'newWindow',
+    });
+  }
+  return destination;
+}
+
+async function showScenario(services: ExtensionServices): Promise<void> {
+  const current = services.currentExercise.value;
+  if (!current) {
+    void vscode.window
+      .showInformationMessage(
+        'This workspace holds no Leak Hunt exercise. Open one first.',
+        'Open Exercise…',
+      )
+      .then((choice) => choice && vscode.commands.executeCommand('leakHunt.openExercise'));
+    return;
+  }
+  const file = vscode.Uri.file(join(current.exercise.dir, current.exercise.manifest.scenario));
+  await vscode.commands.executeCommand('markdown.showPreview', file);
+}
+
+async function resetCurrentExercise(services: ExtensionServices, confirm: boolean): Promise<void> {
+  const current = services.currentExercise.value;
+  if (!current) throw new Error('This workspace holds no Leak Hunt exercise to reset.');
+  if (confirm) {
+    const choice = await vscode.window.showWarningMessage(
+      `Reset "${current.exercise.manifest.title}" to its original files?`,
+      {
+        modal: true,
+        detail: 'Files you changed are moved to .leakhunt/backups first, so nothing is lost.',
+      },
+      'Reset',
+    );
+    if (choice !== 'Reset') return;
+  }
+  await services.sessions.stop();
+  await vscode.workspace.saveAll(false);
+  const result = await resetExercise(current.workspaceDir, current.exercise);
+  const message = result.backupDir
+    ? `Exercise reset. ${result.changed.length} changed file(s) were saved in ${result.backupDir}.`
+    : 'Exercise reset. Nothing had changed.';
+  void vscode.window.showInformationMessage(message);
+}

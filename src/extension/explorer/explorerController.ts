@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import * as vscode from 'vscode';
+import {
+  assertNever,
+  type ExplorerCommand,
+  type ExplorerSelection,
+  type ExplorerView,
+  type FromWebview,
+  type HostRequest,
+  type SourceLocation,
+  type SuspectsResult,
+  type ToWebview,
+} from '../protocol';
+import type { ExtensionServices } from '../services';
+import type { LiveSession } from '../session/liveSession';
+import { renderWebviewHtml } from '../webviewHtml';
+
+const commandFor: Record<ExplorerCommand, string> = {
+  takeSnapshot: 'leakHunt.takeSnapshot',
+  findLeak: 'leakHunt.findLeak',
+  startLoad: 'leakHunt.startLoad',
+  stopLoad: 'leakHunt.stopLoad',
+  openSnapshot: 'leakHunt.openHeapSnapshot',
+};
+
+/** Webview options shared by the panel and the custom editor: scripts on, only our own files. */
+export function explorerWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
+}
+
+/**
+ * Drives one Heap Explorer webview (a panel or a custom editor): answers its paged requests
+ * through the heap worker, pushes live samples, snapshot changes and suspects, and runs the
+ * commands its buttons ask for. Disposed with its webview.
+ */
+export class ExplorerController implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private sessionSubscriptions: vscode.Disposable[] = [];
+  private ready = false;
+  private readonly pendingRequests = new Map<number, AbortController>();
+  private suspects: SuspectsResult | undefined;
+  /** A view to show once the page says it is ready. */
+  private queuedShow: Extract<ToWebview, { type: 'show' }> | undefined;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly services: ExtensionServices,
+    private readonly title: string,
+    private view: ExplorerView,
+  ) {
+    const { extensionUri } = services.context;
+    const asset = (...path: string[]): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', ...path)).toString();
+    webview.options = explorerWebviewOptions(extensionUri);
+    webview.html = renderWebviewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: asset('webview.js'),
+      styleUri: asset('webview.css'),
+      codiconsUri: asset('codicons', 'codicon.css'),
+      title,
+    });
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message)),
+      services.snapshots.onDidChange((snapshots) => this.post({ type: 'snapshots', snapshots })),
+      services.sessions.onDidChange((live) => this.followSession(live)),
+    );
+    this.followSession(services.sessions.current);
+  }
+
+  /** Switches the page to `view` (queued until the page is ready). */
+  show(
+    view: ExplorerView,
+    options: { selection?: ExplorerSelection; suspects?: SuspectsResult } = {},
+  ): void {
+    this.view = view;
+    if (options.suspects) {
+      this.suspects = options.suspects;
+      this.post({ type: 'suspects', result: options.suspects });
+    }
+    const message: ToWebview = {
+      type: 'show',
+      view,
+      ...(options.selection ? { selection: options.selection } : {}),
+    };
+    if (this.ready) this.post(message);
+    else this.queuedShow = message;
+  }
+
+  private followSession(live: LiveSession | undefined): void {
+    for (const s of this.sessionSubscriptions) s.dispose();
+    this.sessionSubscriptions = [];
+    if (live) {
+      this.sessionSubscriptions.push(
+        live.onDidSample(({ service, samples }) =>
+          this.post({ type: 'samples', service, samples }),
+        ),
+        live.onDidChangeServiceState(({ service, state, bytesPerRequest }) =>
+          this.post({ type: 'service', service, state, bytesPerRequest }),
+        ),
+        live.onDidMark(({ service, marker }) => this.post({ type: 'marker', service, marker })),
+      );
+    }
+    if (this.ready) this.sendInit();
+  }
+
+  private sendInit(): void {
+    const live = this.services.sessions.current;
+    this.post({
+      type: 'init',
+      title: this.title,
+      view: this.view,
+      snapshots: this.services.snapshots.list(),
+      services: live?.series() ?? [],
+      ...(this.suspects ? { suspects: this.suspects } : {}),
+      canRun: vscode.workspace.isTrusted && (live?.isRunning ?? false),
+    });
+  }
+
+  private post(message: ToWebview): void {
+    if (this.ready) void this.webview.postMessage(message);
+  }
+
+  private async receive(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        for (const controller of this.pendingRequests.values()) controller.abort();
+        this.pendingRequests.clear();
+        this.sendInit();
+        if (this.queuedShow) this.post(this.queuedShow);
+        this.queuedShow = undefined;
+        break;
+      case 'request':
+        await this.answer(message.id, message.request);
+        break;
+      case 'openSource':
+        await this.openSource(message.location);
+        break;
+      case 'command':
+        await this.runCommand(message.command);
+        break;
+      case 'log':
+        if (message.level === 'error') this.services.log.error('webview', message.message);
+        else this.services.log.info('webview', message.message);
+        break;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private file(snapshotId: string): string {
+    const info = this.services.snapshots.get(snapshotId);
+    if (!info) throw new Error('That snapshot is no longer in the list. Take or open it again.');
+    if (info.state !== 'ready') throw new Error(`${info.label} is not ready yet (${info.state}).`);
+    return info.file;
+  }
+
+  private async answer(id: number, request: HostRequest): Promise<void> {
+    const controller = new AbortController();
+    this.pendingRequests.set(id, controller);
+    const options = {
+      signal: controller.signal,
+      onProgress: (file: string, fraction: number) => {
+        const info = this.services.snapshots.list().find((s) => s.file === file);
+        if (info)
+          this.post({
+            type: 'snapshots',
+            snapshots: this.services.snapshots
+              .list()
+              .map((s) => (s.id === info.id ? { ...s, state: 'parsing', progress: fraction } : s)),
+          });
+      },
+    };
+    try {
+      let ok: unknown;
+      switch (request.method) {
+        case 'summaryPage': {
+          const { snapshotId, ...query } = request.params;
+          ok = await this.services.heap.summaryPage(this.file(snapshotId), query, options);
+          break;
+        }
+        case 'comparisonPage': {
+          const { baselineId, targetId, ...query } = request.params;
+          ok = await this.services.heap.comparisonPage(
+            { baseline: this.file(baselineId), target: this.file(targetId) },
+            query,
+            options,
+          );
+          break;
+        }
+        case 'findLeaks': {
+          const { baselineId, targetId, finalId } = request.params;
+          const service = this.services.snapshots.get(finalId)?.service;
+          const scripts = service
+            ? this.services.sessions.current?.scriptResolver(service)
+            : undefined;
+          const diff = await this.services.heap.findLeaks(
+            {
+              baseline: this.file(baselineId),
+              target: this.file(targetId),
+              final: this.file(finalId),
+            },
+            { ...options, scripts },
+          );
+          this.suspects = { baselineId, targetId, finalId, suspects: diff.suspects };
+          ok = this.suspects;
+          break;
+        }
+        default:
+          assertNever(request);
+      }
+      if (this.pendingRequests.delete(id)) this.post({ type: 'response', id, ok });
+    } catch (error) {
+      if (!this.pendingRequests.delete(id)) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.services.log.error('worker', `${request.method} failed`, error);
+      this.post({ type: 'response', id, err: { message, nextStep: nextStepFor(message) } });
+    } finally {
+      // Re-announce the real states once parsing is over (the progress above was transient).
+      this.post({ type: 'snapshots', snapshots: this.services.snapshots.list() });
+    }
+  }
+
+  private async openSource(location: SourceLocation): Promise<void> {
+    let uri: vscode.Uri;
+    if (/^file:\/\//.test(location.file)) uri = vscode.Uri.parse(location.file);
+    else if (isAbsolute(location.file)) uri = vscode.Uri.file(location.file);
+    else {
+      void vscode.window.showInformationMessage(
+        `"${location.file}" is not a file on disk (Node's own code or an evaluated script), so there is no source to open.`,
+      );
+      return;
+    }
+    if (uri.scheme === 'file' && !existsSync(uri.fsPath)) {
+      void vscode.window.showWarningMessage(
+        `${uri.fsPath} no longer exists. Was the file moved since the snapshot was taken?`,
+      );
+      return;
+    }
+    const position = new vscode.Position(
+      Math.max(0, location.line - 1),
+      Math.max(0, location.column - 1),
+    );
+    await vscode.window.showTextDocument(uri, {
+      selection: new vscode.Range(position, position),
+      preview: false,
+    });
+  }
+
+  private async runCommand(command: ExplorerCommand): Promise<void> {
+    try {
+      await vscode.commands.executeCommand(commandFor[command]);
+    } catch (error) {
+      this.post({
+        type: 'error',
+        error: { message: error instanceof Error ? error.message : String(error) },
+      });
+    }
+  }
+
+  dispose(): void {
+    for (const controller of this.pendingRequests.values()) controller.abort();
+    this.pendingRequests.clear();
+    for (const s of [...this.subscriptions, ...this.sessionSubscriptions]) s.dispose();
+  }
+}
+
+function nextStepFor(message: string): string | undefined {
+  if (/truncated|unexpected end/i.test(message))
+    return 'The file is incomplete. Take the snapshot again and let it finish.';
+  if (/ENOENT|no longer/i.test(message))
+    return 'The file is gone. Take or open the snapshot again.';
+  if (/not a heap snapshot|meta/i.test(message))
+    return 'Open a .heapsnapshot file written by Node, Chrome DevTools or Leak Hunt.';
+  return undefined;
+}

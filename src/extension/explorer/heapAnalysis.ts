@@ -1,0 +1,30 @@
+import type { DiffResult, ScriptResolver } from '../../heap/results';
+import type { ClassDelta, Page, SortOrder, SummaryRow } from '../protocol';
+
+export interface AnalysisOptions {
+  signal?: AbortSignal;
+  /** 0..1 while a snapshot is being read. */
+  onProgress?: (file: string, fraction: number) => void;
+}
+
+/**
+ * The heap engine as the editor uses it: every call runs in the heap worker, never on the
+ * extension host thread; snapshots stay open in the worker (LRU) so paging is cheap.
+ */
+export interface HeapAnalysis {
+  summaryPage(
+    file: string,
+    query: { sort: SortOrder<keyof SummaryRow>; filter: string; start: number; count: number },
+    options?: AnalysisOptions,
+  ): Promise<Page<SummaryRow>>;
+  comparisonPage(
+    files: { baseline: string; target: string },
+    query: { sort: SortOrder<keyof ClassDelta>; filter: string; start: number; count: number },
+    options?: AnalysisOptions,
+  ): Promise<Page<ClassDelta>>;
+  findLeaks(
+    files: { baseline: string; target: string; final: string },
+    options?: AnalysisOptions & { scripts?: ScriptResolver },
+  ): Promise<DiffResult>;
+  dispose(): void;
+}

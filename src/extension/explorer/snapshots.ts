@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { SnapshotInfo } from '../protocol';
+
+const STATE_KEY = 'leakHunt.snapshots';
+
+/**
+ * Every heap snapshot this workspace has taken or opened, newest last. Kept in workspace state so
+ * the list survives a reload; entries whose file was deleted are dropped on load.
+ */
+export class SnapshotRegistry implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SnapshotInfo[]>();
+  readonly onDidChange = this.changed.event;
+  private items: SnapshotInfo[];
+
+  constructor(private readonly state: vscode.Memento) {
+    const stored = state.get<SnapshotInfo[]>(STATE_KEY, []);
+    // A capture interrupted by a reload never finished: its file (if any) is partial.
+    this.items = stored
+      .filter((s) => s.state !== 'capturing' && existsSync(s.file))
+      .map((s) => (s.state === 'parsing' ? { ...s, state: 'ready', progress: undefined } : s));
+  }
+
+  list(): SnapshotInfo[] {
+    return [...this.items];
+  }
+
+  get(id: string): SnapshotInfo | undefined {
+    return this.items.find((s) => s.id === id);
+  }
+
+  /** The snapshot of `file`, registering it (as ready) if it is new. */
+  ensure(file: string, sizeBytes: number, takenAt: number, service?: string): SnapshotInfo {
+    const existing = this.items.find((s) => s.file === file);
+    if (existing) return existing;
+    return this.add({
+      id: file,
+      file,
+      label: basename(file),
+      takenAt,
+      sizeBytes,
+      service,
+      state: 'ready',
+    });
+  }
+
+  add(info: SnapshotInfo): SnapshotInfo {
+    this.items = [...this.items.filter((s) => s.id !== info.id), info];
+    this.save();
+    return info;
+  }
+
+  update(id: string, patch: Partial<SnapshotInfo>): void {
+    this.items = this.items.map((s) => (s.id === id ? { ...s, ...patch } : s));
+    this.save();
+  }
+
+  remove(id: string): void {
+    this.items = this.items.filter((s) => s.id !== id);
+    this.save();
+  }
+
+  /** The snapshots that can be analysed, oldest first. */
+  ready(): SnapshotInfo[] {
+    return this.items.filter((s) => s.state === 'ready');
+  }
+
+  private save(): void {
+    void this.state.update(STATE_KEY, this.items);
+    this.changed.fire(this.list());
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,279 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { runTests } from '../../exercises/runner';
+import { formatBytes, runLeakCheck, type LeakCheckResult } from '../../inspector';
+import { NodeTapParser, type TestLocation, type TestResult } from '../../testing/nodeTestReport';
+import { registerCommand } from '../commands';
+import type { WorkspaceExercise } from '../exercises/library';
+import type { ExtensionServices } from '../services';
+import { readSettings } from '../settings';
+import { ensureTrusted } from '../trust';
+
+const LEAK_CHECK_ID = 'leak-check';
+const TESTS_ID = 'tests';
+
+/** Asks node's test runner for TAP, which the parser turns into one item per test. */
+export function withTapReporter(command: string): string {
+  if (/--test-reporter[= ]/.test(command)) return command;
+  return command.replace(/(^|\s)--test(\s|$)/, '$1--test --test-reporter=tap$2');
+}
+
+/** VS Code's own TypeScript, so an exercise's build step works offline inside the editor. */
+function bundledTypeScript(): string | undefined {
+  const path = join(
+    vscode.env.appRoot,
+    'extensions',
+    'node_modules',
+    'typescript',
+    'lib',
+    'typescript.js',
+  );
+  return existsSync(path) ? path : undefined;
+}
+
+function toLocation(location: TestLocation | undefined): vscode.Location | undefined {
+  if (!location) return undefined;
+  return new vscode.Location(
+    vscode.Uri.file(location.file),
+    new vscode.Position(Math.max(0, location.line - 1), Math.max(0, location.column - 1)),
+  );
+}
+
+/**
+ * The "Leak Hunt" test controller: the open exercise's own tests, one item per test as node's
+ * runner reports them, plus a "Leak check" item that runs the count-based verdict. Both green
+ * marks the exercise solved.
+ */
+export class ExerciseTests implements vscode.Disposable {
+  private readonly controller = vscode.tests.createTestController('leakHunt', 'Leak Hunt');
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly services: ExtensionServices) {
+    const run = this.controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      async (request, token) => void (await this.run(request, token)),
+      true,
+    );
+    this.subscriptions.push(
+      run,
+      services.currentExercise.onDidChange((current) => this.populate(current)),
+    );
+    this.populate(services.currentExercise.value);
+  }
+
+  private populate(current: WorkspaceExercise | undefined): void {
+    this.controller.items.replace([]);
+    if (!current) return;
+    const tests = this.controller.createTestItem(
+      TESTS_ID,
+      `${current.exercise.manifest.title}: tests`,
+    );
+    tests.description = current.exercise.manifest.tests.command;
+    const leak = this.controller.createTestItem(LEAK_CHECK_ID, 'Leak check');
+    leak.description = `${current.exercise.manifest.check.service}: under ${current.exercise.manifest.check.thresholdBytesPerRequest} B per request`;
+    this.controller.items.replace([tests, leak]);
+  }
+
+  /** Runs the leak check alone, as a test run the Testing view shows. */
+  async runLeakCheck(): Promise<LeakCheckResult | undefined> {
+    const leak = this.controller.items.get(LEAK_CHECK_ID);
+    if (!leak)
+      throw new Error('This workspace holds no Leak Hunt exercise to check. Open one first.');
+    const source = new vscode.CancellationTokenSource();
+    try {
+      return (await this.run(new vscode.TestRunRequest([leak]), source.token)).leakCheck;
+    } finally {
+      source.dispose();
+    }
+  }
+
+  private async run(
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+  ): Promise<{ leakCheck?: LeakCheckResult }> {
+    const current = this.services.currentExercise.value;
+    if (!current || !(await ensureTrusted('run the exercise tests'))) return {};
+    const wanted = (id: string): boolean =>
+      !request.exclude?.some((item) => item.id === id) &&
+      (!request.include ||
+        request.include.some((item) => item.id === id || item.id.startsWith(`${id}/`)));
+    const run = this.controller.createTestRun(request, current.exercise.manifest.title);
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    const outcome: { leakCheck?: LeakCheckResult } = {};
+    try {
+      const testsItem = this.controller.items.get(TESTS_ID);
+      if (testsItem && wanted(TESTS_ID))
+        await this.runTests(current, testsItem, run, controller.signal);
+      const leakItem = this.controller.items.get(LEAK_CHECK_ID);
+      if (leakItem && wanted(LEAK_CHECK_ID) && !controller.signal.aborted)
+        outcome.leakCheck = await this.runCheck(current, leakItem, run, controller.signal);
+    } finally {
+      cancel.dispose();
+      run.end();
+    }
+    return outcome;
+  }
+
+  private async runTests(
+    current: WorkspaceExercise,
+    root: vscode.TestItem,
+    run: vscode.TestRun,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { manifest } = current.exercise;
+    run.started(root);
+    const items = new Map<string, vscode.TestItem>();
+    const itemFor = (path: string[]): vscode.TestItem => {
+      const key = path.join('\u0000');
+      let item = items.get(key);
+      if (!item) {
+        const parent = path.length > 1 ? itemFor(path.slice(0, -1)) : root;
+        item = this.controller.createTestItem(
+          `${TESTS_ID}/${path.join('/')}`,
+          path[path.length - 1]!,
+        );
+        parent.children.add(item);
+        items.set(key, item);
+      }
+      return item;
+    };
+    root.children.replace([]);
+    const parser = new NodeTapParser({
+      onStart: (path) => run.started(itemFor(path)),
+      onResult: (result) => this.report(run, itemFor(result.path), result),
+      onOutput: (line) => run.appendOutput(`${line}\r\n`),
+    });
+    const started = Date.now();
+    const result = await runTests(
+      {
+        ...manifest,
+        tests: { ...manifest.tests, command: withTapReporter(manifest.tests.command) },
+      },
+      current.workspaceDir,
+      {
+        nodePath: readSettings().nodePath,
+        typescriptPath: bundledTypeScript(),
+        signal,
+        onOutput: (text) => parser.write(text),
+      },
+    );
+    const report = parser.end();
+    const { passed, failed, skipped } = report.totals;
+    if (result.aborted) run.skipped(root);
+    else if (result.exitCode === 0 && failed === 0) run.passed(root, Date.now() - started);
+    else {
+      const why = result.timedOut
+        ? 'The tests timed out.'
+        : failed
+          ? `${failed} test(s) failed.`
+          : `The test command exited with code ${result.exitCode}.`;
+      run.failed(
+        root,
+        new vscode.TestMessage(`${why}\n\n${report.output.slice(-20).join('\n')}`),
+        Date.now() - started,
+      );
+    }
+    // A run that exited non-zero failed even when no single test did (e.g. a file failed to load).
+    if (!result.aborted)
+      await this.services.progress.testRun(manifest.id, {
+        passed,
+        skipped,
+        failed: result.exitCode === 0 ? failed : Math.max(failed, 1),
+      });
+  }
+
+  private report(run: vscode.TestRun, item: vscode.TestItem, result: TestResult): void {
+    item.range = result.location ? toLocation(result.location)?.range : item.range;
+    switch (result.status) {
+      case 'passed':
+        run.passed(item, result.durationMs);
+        break;
+      case 'skipped':
+      case 'todo':
+        run.skipped(item);
+        break;
+      case 'failed': {
+        const message =
+          result.expected !== undefined && result.actual !== undefined
+            ? vscode.TestMessage.diff(result.message ?? 'failed', result.expected, result.actual)
+            : new vscode.TestMessage(result.message ?? 'failed');
+        message.location = toLocation(result.errorLocation ?? result.location);
+        run.failed(item, message, result.durationMs);
+        break;
+      }
+    }
+  }
+
+  private async runCheck(
+    current: WorkspaceExercise,
+    item: vscode.TestItem,
+    run: vscode.TestRun,
+    signal: AbortSignal,
+  ): Promise<LeakCheckResult | undefined> {
+    const { manifest } = current.exercise;
+    run.started(item);
+    const started = Date.now();
+    try {
+      const result = await runLeakCheck({
+        appDir: current.workspaceDir,
+        manifest,
+        nodePath: readSettings().nodePath,
+        signal,
+        onProgress: (message) => run.appendOutput(`${message}\r\n`, undefined, item),
+      });
+      const ladder = result.ladder
+        .map((step) => `  after ${step.requests} requests: ${formatBytes(step.usedHeap)}`)
+        .join('\n');
+      const summary = `${result.service}: ${formatBytes(result.bytesPerRequest)} per request (threshold ${formatBytes(result.thresholdBytesPerRequest)})`;
+      if (result.verdict === 'no-leak') run.passed(item, Date.now() - started);
+      else
+        run.failed(
+          item,
+          new vscode.TestMessage(`Still leaking. ${summary}\n${ladder}`),
+          Date.now() - started,
+        );
+      item.description = summary;
+      await this.services.progress.leakCheckRun(manifest.id, {
+        verdict: result.verdict,
+        bytesPerRequest: result.bytesPerRequest,
+      });
+      return result;
+    } catch (error) {
+      if (signal.aborted) {
+        run.skipped(item);
+        return undefined;
+      }
+      await this.services.progress.leakCheckRun(manifest.id, { verdict: 'error' });
+      run.errored(
+        item,
+        new vscode.TestMessage(error instanceof Error ? error.message : String(error)),
+        Date.now() - started,
+      );
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.controller.dispose();
+  }
+}
+
+export function registerTesting(services: ExtensionServices): void {
+  const tests = new ExerciseTests(services);
+  services.context.subscriptions.push(
+    tests,
+    registerCommand(services.log, 'leakHunt.runLeakCheck', async () => {
+      const result = await tests.runLeakCheck();
+      if (result) {
+        const text = `Leak check: ${result.verdict === 'leak' ? 'still leaking' : 'no leak'} (${formatBytes(result.bytesPerRequest)} per request in ${result.service}).`;
+        if (result.verdict === 'leak') void vscode.window.showWarningMessage(text);
+        else void vscode.window.showInformationMessage(text);
+      }
+      return result?.verdict;
+    }),
+  );
+}
