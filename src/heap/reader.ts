@@ -42,8 +42,11 @@ export interface RawSnapshot {
   fileSize: number;
 }
 
-/** `full`: everything; `ids`: only node ids and nothing else (cheap membership for diffs). */
-export type ReadMode = 'full' | 'ids';
+/**
+ * `full`: everything; `nodes`: nodes and strings without edges (class names and sizes of a
+ * diff baseline); `ids`: only node ids (cheap membership for diffs).
+ */
+export type ReadMode = 'full' | 'nodes' | 'ids';
 
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -63,6 +66,7 @@ const enum Top {
   End,
   Capture,
   Skip,
+  SkipNumbers,
   NumArray,
   StrArray,
 }
@@ -166,6 +170,9 @@ class SnapshotParser {
         case Top.Skip:
           p = this.feedValue(buf, p, base);
           break;
+        case Top.SkipNumbers:
+          p = this.skipNumbers(buf, p);
+          break;
         default:
           p = this.feedTop(buf, p, base);
       }
@@ -212,7 +219,11 @@ class SnapshotParser {
         if (isWs(c)) return p + 1;
         this.startValue(c, at);
         // Capture/skip states re-read the opening bracket themselves.
-        return (this.state as Top) === Top.Capture || (this.state as Top) === Top.Skip ? p : p + 1;
+        return (this.state as Top) === Top.Capture ||
+          (this.state as Top) === Top.Skip ||
+          (this.state as Top) === Top.SkipNumbers
+          ? p
+          : p + 1;
       case Top.CommaOrEnd:
         if (isWs(c)) return p + 1;
         if (c === 0x2c) {
@@ -289,8 +300,8 @@ class SnapshotParser {
       );
       this.setupColumns(meta.nodeCount, -1, 1);
     } else if (key === 'edges') {
-      if (this.mode === 'ids') {
-        this.beginValue(Top.Skip, at);
+      if (this.mode !== 'full') {
+        this.beginValue(Top.SkipNumbers, at);
         return;
       }
       this.arrayKind = 'edges';
@@ -310,7 +321,7 @@ class SnapshotParser {
       );
       this.setupColumns(meta.edgeCount, meta.edgeFields.indexOf('to_node'), meta.nodeFields.length);
     } else {
-      if (this.mode === 'ids' || meta.locationFields.length === 0) {
+      if (this.mode !== 'full' || meta.locationFields.length === 0) {
         this.beginValue(Top.Skip, at);
         return;
       }
@@ -336,7 +347,7 @@ class SnapshotParser {
         case Role.Size:
           return this.nodeSelfSize;
         case Role.EdgeCount:
-          return this.nodeEdgeCount;
+          return this.nodeEdgeCount.length > 0 ? this.nodeEdgeCount : null;
         case Role.Detachedness:
           return this.nodeDetachedness.length > 0 ? this.nodeDetachedness : null;
         case Role.To:
@@ -351,7 +362,22 @@ class SnapshotParser {
     this.capacity = capacity;
   }
 
-  private beginValue(state: Top.Capture | Top.Skip, at: number): void {
+  /**
+   * Skips a number array the caller does not need with a native search for its closing
+   * bracket: the cheap modes only promise ids, not a validation of the skipped section.
+   */
+  private skipNumbers(buf: Buffer, p: number): number {
+    if (this.depth === 0) {
+      this.depth = 1;
+      return p + 1; // the opening bracket
+    }
+    const close = buf.indexOf(0x5d, p);
+    if (close === -1) return buf.length;
+    this.state = Top.CommaOrEnd;
+    return close + 1;
+  }
+
+  private beginValue(state: Top.Capture | Top.Skip | Top.SkipNumbers, at: number): void {
     this.state = state;
     this.depth = 0;
     this.inStr = false;
@@ -443,6 +469,7 @@ class SnapshotParser {
     this.nodeName = new Uint32Array(nodeCount);
     this.nodeId = new Uint32Array(nodeCount);
     this.nodeSelfSize = new Uint32Array(nodeCount);
+    if (this.mode === 'nodes') return;
     this.nodeEdgeCount = new Uint32Array(nodeCount);
     if (this.meta.nodeFields.includes('detachedness'))
       this.nodeDetachedness = new Uint8Array(nodeCount);
@@ -746,16 +773,20 @@ class SnapshotParser {
     for (const required of ['nodes', 'edges', 'strings'])
       if (!this.seen.has(required)) this.fail(`missing the "${required}" section`, atEnd);
     const { nodeCount, edgeCount } = meta;
-    const firstEdge = new Uint32Array(this.mode === 'ids' ? 0 : nodeCount + 1);
-    if (this.mode === 'full') {
+    const firstEdge = new Uint32Array(this.mode === 'full' ? nodeCount + 1 : 0);
+    if (this.mode !== 'ids') {
       this.section = 'nodes';
+      const stringCount = this.strings.count;
+      for (let i = 0; i < nodeCount; i++)
+        if (this.nodeName[i] >= stringCount)
+          this.fail(`node ${i} names string ${this.nodeName[i]} of ${stringCount}`, atEnd);
+    }
+    if (this.mode === 'full') {
       const stringCount = this.strings.count;
       let e = 0;
       for (let i = 0; i < nodeCount; i++) {
         firstEdge[i] = e;
         e += this.nodeEdgeCount[i];
-        if (this.nodeName[i] >= stringCount)
-          this.fail(`node ${i} names string ${this.nodeName[i]} of ${stringCount}`, atEnd);
       }
       firstEdge[nodeCount] = e;
       if (e !== edgeCount)

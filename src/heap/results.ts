@@ -41,6 +41,8 @@ export interface LeakSuspect {
   retainedSize: number;
   /** One example retainer path from the GC roots, as readable steps, e.g. `(global)`, `activeSessionsCache`, `4711`. */
   path: string[];
+  /** The variable or property that holds the group (the growing container), e.g. `activeSessionsCache`. */
+  owner?: string;
   location?: SourceLocation;
 }
 

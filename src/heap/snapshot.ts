@@ -94,6 +94,8 @@ export class HeapSnapshot {
   readonly root = 0;
   /** Self sizes after DevTools' transfer of owned arrays/hidden objects to their owner. */
   readonly selfSize: Uint32Array;
+  /** V8's own self sizes, before that transfer (what diffs compare). */
+  originalSelfSize: Uint32Array;
   retainerStart = new Uint32Array(0);
   retainerNode = new Uint32Array(0);
   retainerEdge = new Uint32Array(0);
@@ -116,6 +118,7 @@ export class HeapSnapshot {
     this.edgeCount = raw.edgeCount;
     this.strings = raw.strings;
     this.selfSize = raw.nodeSelfSize;
+    this.originalSelfSize = raw.nodeSelfSize;
   }
 
   /** Runs every analysis step, checking `signal` between steps. */
@@ -273,6 +276,7 @@ export class HeapSnapshot {
     const { nodeType, nodeName, firstEdge, edgeTo, edgeType } = this.raw;
     const UNVISITED = 0xffffffff;
     const MULTIPLE = 0xfffffffe;
+    this.originalSelfSize = selfSize.slice();
     const owners = new Uint32Array(nodeCount);
     let work = new Uint32Array(Math.max(16, nodeCount));
     let top = 0;

@@ -1,0 +1,133 @@
+import { stat } from 'node:fs/promises';
+import { classDeltas, hasId, sortedIds } from './diff';
+import { HeapSnapshotError, abortError } from './errors';
+import { readSnapshot, type ReadMode, type RawSnapshot } from './reader';
+import type { ClassSummary, DiffResult, ScriptResolver, SummaryResult } from './results';
+import { HeapSnapshot } from './snapshot';
+import { findSuspects } from './suspects';
+
+export { HeapSnapshotError } from './errors';
+export { HeapSnapshot } from './snapshot';
+export { readSnapshot } from './reader';
+export type { RawSnapshot, ReadMode, ReadOptions } from './reader';
+export * from './results';
+
+/** Options shared by the engine's entry points. */
+export interface EngineOptions {
+  signal?: AbortSignal;
+  /** Bytes read so far and in total (over all files of a diff). */
+  onProgress?: (done: number, total: number) => void;
+  /** Keep only the first N classes (and suspects). */
+  top?: number;
+}
+
+/** Reads and fully analyses one snapshot (dominators, distances, class names). */
+export async function openSnapshot(
+  file: string,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<HeapSnapshot> {
+  const raw = await readSnapshot(file, options);
+  return analyze(raw, options.signal);
+}
+
+function analyze(raw: RawSnapshot, signal?: AbortSignal): HeapSnapshot {
+  try {
+    return HeapSnapshot.analyze(raw, signal);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError' || error instanceof HeapSnapshotError) throw error;
+    // A graph so odd that analysis breaks is still bad input, not an engine crash.
+    throw new HeapSnapshotError(
+      `cannot analyse the snapshot: ${(error as Error).message}`,
+      raw.fileSize,
+      'graph',
+      { cause: error },
+    );
+  }
+}
+
+/** The Summary rows of an analysed snapshot, sorted by retained size (largest first). */
+export function summarize(snapshot: HeapSnapshot, top?: number): SummaryResult {
+  const classes: ClassSummary[] = snapshot
+    .classAggregates()
+    .slice(0, top ?? Infinity)
+    .map(({ name, count, selfSize, retainedSize }) => ({ name, count, selfSize, retainedSize }));
+  return {
+    nodeCount: snapshot.nodeCount,
+    edgeCount: snapshot.edgeCount,
+    totalSize: snapshot.totalSize,
+    classes,
+  };
+}
+
+/**
+ * Summary of one `.heapsnapshot` file: node/edge counts, total size and per-class count, self
+ * and retained size like DevTools' Summary view. Rejects with HeapSnapshotError on bad input.
+ */
+export async function summarizeSnapshot(
+  file: string,
+  options: EngineOptions = {},
+): Promise<SummaryResult> {
+  const snapshot = await openSnapshot(file, options);
+  return summarize(snapshot, options.top);
+}
+
+/**
+ * Diff by V8 object id. Two files: per-class new/deleted between baseline and target, and
+ * suspects among the objects new in target. Three files: suspects are the objects allocated
+ * between baseline and target that are still alive in final (the three-snapshot technique);
+ * the classes compare baseline with final.
+ */
+export async function diffSnapshots(
+  files: { baseline: string; target: string; final?: string },
+  options: EngineOptions & { resolveScript?: ScriptResolver } = {},
+): Promise<DiffResult> {
+  const { signal, onProgress } = options;
+  const order: [string, ReadMode][] = [[files.baseline, 'nodes']];
+  if (files.final) order.push([files.target, 'ids'], [files.final, 'full']);
+  else order.push([files.target, 'full']);
+  const sizes = await Promise.all(
+    order.map(async ([file]) => {
+      try {
+        return (await stat(file)).size;
+      } catch (error) {
+        throw new HeapSnapshotError(`cannot open ${file}: ${(error as Error).message}`, 0, 'file', {
+          cause: error,
+        });
+      }
+    }),
+  );
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let before = 0;
+  const raws: RawSnapshot[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const [file, mode] = order[i];
+    const offset = before;
+    raws.push(
+      await readSnapshot(file, {
+        signal,
+        mode,
+        onProgress: onProgress && ((done) => onProgress(offset + done, total)),
+      }),
+    );
+    before += sizes[i];
+  }
+  if (signal?.aborted) throw abortError(signal);
+  const baseline = raws[0];
+  const latest = analyze(raws[raws.length - 1], signal);
+  const baselineIds = sortedIds(baseline.nodeId);
+  const targetIds = files.final ? sortedIds(raws[1].nodeId) : undefined;
+  const ids = latest.raw.nodeId;
+  const survivors = new Uint8Array(latest.nodeCount);
+  for (let n = 0; n < latest.nodeCount; n++) {
+    const id = ids[n];
+    if (hasId(baselineIds, id)) continue;
+    if (targetIds && !hasId(targetIds, id)) continue;
+    survivors[n] = 1;
+  }
+  const classes = classDeltas(baseline, latest).slice(0, options.top ?? Infinity);
+  const suspects = findSuspects(latest, survivors, {
+    top: options.top,
+    resolveScript: options.resolveScript,
+  });
+  return { classes, suspects };
+}

@@ -1,0 +1,139 @@
+import type { SourceLocation, ScriptResolver } from './results';
+import { SYSTEM_DISTANCE, type HeapSnapshot } from './snapshot';
+
+/** A retainer path: `nodes[0]` is next to the roots, `edges[i]` leads from nodes[i] to nodes[i+1]. */
+export interface RetainerPath {
+  nodes: number[];
+  edges: number[];
+}
+
+/**
+ * Shortest retainer path from the roots to `n`, following BFS distances back up. Weak and
+ * invisible edges never count (they do not retain); among equally short retainers the path
+ * prefers edges a learner can read (properties, variables, elements) over V8 internals.
+ */
+export function retainerPath(snapshot: HeapSnapshot, n: number, maxLength = 64): RetainerPath {
+  const { distance, retainerStart, retainerNode, retainerEdge, root } = snapshot;
+  const { edgeType } = snapshot.raw;
+  const { eWeak, eInternal, eHidden, eShortcut } = snapshot.t;
+  const nodes = [n];
+  const edges: number[] = [];
+  let current = n;
+  while (nodes.length < maxLength) {
+    const d = distance[current];
+    if (d <= 1 || d === SYSTEM_DISTANCE + 1 || current === root) break;
+    let best = -1;
+    let bestEdge = -1;
+    let bestScore = Infinity;
+    for (let k = retainerStart[current], end = retainerStart[current + 1]; k < end; k++) {
+      const r = retainerNode[k];
+      const e = retainerEdge[k];
+      const type = edgeType[e];
+      if (r === root || type === eWeak) continue;
+      const rd = distance[r];
+      if (rd < 0 || rd >= d) continue;
+      const penalty = type === eInternal || type === eHidden || type === eShortcut ? 0.5 : 0;
+      const score = rd + penalty;
+      if (score < bestScore) {
+        bestScore = score;
+        best = r;
+        bestEdge = e;
+      }
+    }
+    if (best < 0) break;
+    nodes.push(best);
+    edges.push(bestEdge);
+    current = best;
+  }
+  nodes.reverse();
+  edges.reverse();
+  return { nodes, edges };
+}
+
+/** True for V8 backing stores (elements, property arrays, hash tables) a learner never named. */
+export function isBackingStore(snapshot: HeapSnapshot, n: number): boolean {
+  const type = snapshot.raw.nodeType[n];
+  const { hidden, array, code, objectShape } = snapshot.t;
+  return type === hidden || type === array || type === code || type === objectShape;
+}
+
+/** Readable name of a path's first node: `(global)` for the global object, else its class. */
+export function rootLabel(snapshot: HeapSnapshot, n: number): string {
+  const name = snapshot.nodeName(n);
+  if (snapshot.raw.nodeType[n] === snapshot.t.object && /^(global|Window)\b/.test(name))
+    return '(global)';
+  return snapshot.className(n);
+}
+
+/**
+ * The readable steps of a path: root label, then one label per edge. Internal edges into
+ * backing stores (`elements`, `table`, `properties`, `context`) are dropped: the element index
+ * or variable name that follows says the same thing in the learner's terms.
+ */
+export function pathLabels(snapshot: HeapSnapshot, path: RetainerPath): string[] {
+  const labels = [rootLabel(snapshot, path.nodes[0])];
+  const { eInternal, eHidden } = snapshot.t;
+  for (let i = 0; i < path.edges.length; i++) {
+    const e = path.edges[i];
+    const type = snapshot.raw.edgeType[e];
+    const to = path.nodes[i + 1];
+    const internal = type === eInternal || type === eHidden;
+    if (internal && (isBackingStore(snapshot, to) || snapshot.edgeLabel(e) === 'context')) continue;
+    labels.push(snapshot.edgeLabel(e));
+  }
+  return labels;
+}
+
+/** A path's labels with numbers and ids replaced by `*`, so siblings in a container match. */
+export function normaliseLabels(labels: string[]): string[] {
+  return labels.map((label) => (/^\d+$/.test(label) ? '*' : label.replace(/@\d+/g, '@*')));
+}
+
+/** The name of the script a closure comes from, found through `shared` → `script`. */
+function scriptNameOf(snapshot: HeapSnapshot, closure: number): string | undefined {
+  const { firstEdge, edgeTo } = snapshot.raw;
+  const find = (n: number, name: string): number => {
+    for (let e = firstEdge[n]; e < firstEdge[n + 1]; e++)
+      if (snapshot.edgeLabel(e) === name && snapshot.raw.edgeType[e] === snapshot.t.eInternal)
+        return edgeTo[e];
+    return -1;
+  };
+  const shared = find(closure, 'shared');
+  if (shared < 0) return undefined;
+  const script = find(shared, 'script');
+  if (script < 0) return undefined;
+  const name = snapshot.nodeName(script);
+  return name || undefined;
+}
+
+/**
+ * Source location (1-based) of a node from the snapshot's `locations`, with the script id
+ * mapped by `resolve` or, failing that, by the script name recorded in the heap.
+ */
+export function sourceLocation(
+  snapshot: HeapSnapshot,
+  n: number,
+  resolve?: ScriptResolver,
+): SourceLocation | undefined {
+  const location = snapshot.locationOf(n);
+  if (!location) return undefined;
+  let file = resolve?.(location.scriptId);
+  if (!file && snapshot.raw.nodeType[n] === snapshot.t.closure) file = scriptNameOf(snapshot, n);
+  if (!file) {
+    // Objects carry their constructor's location; the constructor closure knows its script.
+    const constructor = findClosureAt(snapshot, location.scriptId);
+    if (constructor >= 0) file = scriptNameOf(snapshot, constructor);
+  }
+  if (!file) return undefined;
+  return { file, line: location.line + 1, column: location.column + 1 };
+}
+
+function findClosureAt(snapshot: HeapSnapshot, scriptId: number): number {
+  const { nodeType } = snapshot.raw;
+  for (let n = 0; n < snapshot.nodeCount; n++) {
+    if (nodeType[n] !== snapshot.t.closure) continue;
+    const location = snapshot.locationOf(n);
+    if (location?.scriptId === scriptId) return n;
+  }
+  return -1;
+}
