@@ -1,13 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../src/extension/webviewHtml';
-import type { FromWebview, ToWebview } from '../../src/extension/protocol';
+import type {
+  FromWebview,
+  HostRequestMethod,
+  HostRequests,
+  ShownError,
+  ToWebview,
+} from '../../src/extension/protocol';
 
-const distDir = join(__dirname, '..', '..', '..', 'dist');
+const repoRoot = join(__dirname, '..', '..', '..');
+const distDir = join(repoRoot, 'dist');
+const themeFile = join(repoRoot, 'test', 'fixtures', 'webview', 'theme-dark.css');
+const themePath = '/test-theme.css';
 const contentTypes: Record<string, string> = {
   '.js': 'text/javascript',
   '.css': 'text/css',
@@ -15,15 +24,37 @@ const contentTypes: Record<string, string> = {
   '.html': 'text/html',
 };
 
+/** Answers one kind of request; throw a {@link RespondWithError} to answer with `err`. */
+export type Responder<M extends HostRequestMethod> = (
+  params: HostRequests[M]['params'],
+) => HostRequests[M]['result'] | Promise<HostRequests[M]['result']>;
+
+/** Thrown by a responder to make the fake host answer `{ err }`, as the real one does on failure. */
+export class RespondWithError extends Error {
+  constructor(readonly shown: ShownError) {
+    super(shown.message);
+  }
+}
+
+type PostedRequest = Extract<FromWebview, { type: 'request' }>;
+
 /**
  * The real webview bundle in headless Chromium, served with the extension's own HTML and CSP
- * from a loopback server, with `acquireVsCodeApi` replaced by a recorder of posted messages.
+ * from a loopback server. `acquireVsCodeApi` is replaced by a fake whose `postMessage` reaches
+ * Node through a Playwright binding, so tests can answer requests like the extension host does;
+ * its state lives in sessionStorage, so it survives a reload as VS Code's survives hide/show.
  */
 export class FakeHost {
+  /** Everything the page posted, in order. */
+  private readonly messages: FromWebview[] = [];
+  private readonly responders = new Map<HostRequestMethod, Responder<HostRequestMethod>>();
+  private readonly waiters = new Set<() => void>();
+
   private constructor(
     private readonly server: Server,
     private readonly browser: Browser,
     readonly page: Page,
+    /** Page errors, console errors, unexpected dialogs and unanswered requests. */
     readonly errors: string[],
   ) {}
 
@@ -52,8 +83,11 @@ export class FakeHost {
         res.writeHead(204).end(); // browsers ask for it; VS Code's webviews never do
         return;
       }
-      const file = normalize(join(distDir, url.pathname.replace(/^\/dist\//, '')));
-      if (!file.startsWith(distDir) || !existsSync(file)) {
+      const file =
+        url.pathname === themePath
+          ? themeFile
+          : normalize(join(distDir, url.pathname.replace(/^\/dist\//, '')));
+      if ((file !== themeFile && !file.startsWith(distDir)) || !existsSync(file)) {
         res.writeHead(404).end();
         return;
       }
@@ -78,6 +112,7 @@ export class FakeHost {
     });
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     const errors: string[] = [];
+    const host = new FakeHost(server, browser, page, errors);
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
@@ -86,21 +121,39 @@ export class FakeHost {
       errors.push(`unexpected dialog: ${dialog.message()}`);
       void dialog.dismiss();
     });
-    // Init scripts run before the page's own and are not subject to its CSP, like VS Code's preload.
-    await page.addInitScript(() => {
-      const posted: unknown[] = [];
-      let state: unknown;
+    await page.exposeBinding('__leakHuntPost', (_source, message: FromWebview) =>
+      host.receive(message),
+    );
+    // Init scripts run before the page's own and are not subject to its CSP, like VS Code's
+    // preload: they provide the API and the theme VS Code would inject.
+    await page.addInitScript((theme) => {
+      const key = 'leakHunt.webviewState';
+      const binding = window as unknown as { __leakHuntPost(message: unknown): void };
       Object.assign(window, {
-        __posted: posted,
         acquireVsCodeApi: () => ({
-          postMessage: (message: unknown) => posted.push(message),
-          getState: () => state,
-          setState: (next: unknown) => (state = next),
+          postMessage: (message: unknown) => binding.__leakHuntPost(message),
+          getState: () => {
+            const saved = sessionStorage.getItem(key);
+            return saved === null ? undefined : JSON.parse(saved);
+          },
+          setState: (next: unknown) => sessionStorage.setItem(key, JSON.stringify(next)),
         }),
       });
-    });
+      document.addEventListener('DOMContentLoaded', () => {
+        const link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = theme;
+        document.head.prepend(link);
+        document.body.classList.add('vscode-dark');
+      });
+    }, themePath);
     await page.goto(`${origin}/`);
-    return new FakeHost(server, browser, page, errors);
+    return host;
+  }
+
+  /** Answers every later request of `method` with `responder` (replacing an earlier one). */
+  respond<M extends HostRequestMethod>(method: M, responder: Responder<M>): void {
+    this.responders.set(method, responder as unknown as Responder<HostRequestMethod>);
   }
 
   /** Delivers a message as the extension host would. */
@@ -109,16 +162,100 @@ export class FakeHost {
   }
 
   /** Everything the page posted to the host so far. */
-  async posted(): Promise<FromWebview[]> {
-    return this.page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted);
+  posted(): FromWebview[] {
+    return [...this.messages];
   }
 
-  async screenshot(path: string): Promise<void> {
-    await this.page.screenshot({ path, fullPage: true });
+  /** Parameters of every request of `method` the page made so far, oldest first. */
+  requests<M extends HostRequestMethod>(method: M): HostRequests[M]['params'][] {
+    return this.messages
+      .filter((m): m is PostedRequest => m.type === 'request' && m.request.method === method)
+      .map((m) => m.request.params as HostRequests[M]['params']);
+  }
+
+  /** Resolves with the first posted message (past or future) that matches. */
+  async waitForPosted<T extends FromWebview>(
+    matches: (message: FromWebview) => message is T,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<T>;
+  async waitForPosted(
+    matches: (message: FromWebview) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<FromWebview>;
+  async waitForPosted(
+    matches: (message: FromWebview) => boolean,
+    what: string,
+    timeoutMs = 5000,
+  ): Promise<FromWebview> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.messages.find(matches);
+        if (!found) return false;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(found);
+        return true;
+      };
+      const waiter = (): void => void check();
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out waiting for the page to post ${what}`));
+      }, timeoutMs);
+      if (!check()) this.waiters.add(waiter);
+    });
+  }
+
+  /** Forgets posted messages, so a test can wait for new ones. */
+  clearPosted(): void {
+    this.messages.length = 0;
+  }
+
+  /** Reloads the page, like VS Code does when a hidden panel is shown again. */
+  async reload(): Promise<void> {
+    this.clearPosted();
+    await this.page.reload();
+  }
+
+  /** Full-page screenshot into $WEBVIEW_SHOTS (when set), named `<name>.png`. */
+  async screenshot(name: string): Promise<void> {
+    const folder = process.env.WEBVIEW_SHOTS;
+    if (!folder) return;
+    mkdirSync(folder, { recursive: true });
+    await this.page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
   }
 
   async close(): Promise<void> {
     await this.browser.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private receive(message: FromWebview): void {
+    this.messages.push(message);
+    for (const waiter of [...this.waiters]) waiter();
+    if (message.type === 'request') void this.answer(message);
+  }
+
+  private async answer(message: PostedRequest): Promise<void> {
+    const { id, request } = message;
+    const responder = this.responders.get(request.method);
+    let reply: ToWebview;
+    if (!responder) {
+      this.errors.push(`no responder for ${request.method}`);
+      reply = { type: 'response', id, err: { message: `No responder for ${request.method}` } };
+    } else {
+      try {
+        reply = { type: 'response', id, ok: await responder(request.params) };
+      } catch (error) {
+        if (!(error instanceof RespondWithError)) this.errors.push(String(error));
+        const shown = error instanceof RespondWithError ? error.shown : { message: String(error) };
+        reply = { type: 'response', id, err: shown };
+      }
+    }
+    await this.send(reply).catch((error: Error) => {
+      // The page may be reloading or closed; the request was dropped with it.
+      if (!/closed|destroyed|navigat/i.test(error.message)) this.errors.push(error.message);
+    });
   }
 }

@@ -1,0 +1,167 @@
+import {
+  assertNever,
+  type ExplorerView,
+  type SnapshotInfo,
+  type ToWebview,
+} from '../../src/extension/protocol';
+import { ComparisonView } from './comparisonView';
+import { el, errorBox, icon } from './dom';
+import { HostClient, type VsCodeApi } from './hostClient';
+import { LiveView } from './liveView';
+import { SnapshotHeader } from './snapshots';
+import { restoreState, type UiState } from './state';
+import { SummaryView } from './summaryView';
+import { SuspectsView } from './suspectsView';
+import { Tabs } from './tabs';
+
+/**
+ * The Heap Explorer page: owns the UI state, routes host messages to the views and keeps the
+ * state in `vscode.setState` so it survives the panel being hidden and shown again.
+ */
+export class ExplorerApp {
+  private readonly client: HostClient;
+  private readonly state: UiState;
+  /** Whether the state came from an earlier life of this panel; then it wins over `init.view`. */
+  private readonly restored: boolean;
+  private readonly header: SnapshotHeader;
+  private readonly alerts: HTMLElement;
+  private readonly tabs: Tabs;
+  private readonly live: LiveView;
+  private readonly summary: SummaryView;
+  private readonly comparison: ComparisonView;
+  private readonly suspects: SuspectsView;
+  private snapshots: SnapshotInfo[] = [];
+
+  constructor(
+    root: HTMLElement,
+    private readonly api: VsCodeApi,
+  ) {
+    this.client = new HostClient(api);
+    const saved = api.getState();
+    this.restored = saved !== undefined && saved !== null;
+    this.state = restoreState(saved, 'live');
+    const save = (): void => this.save();
+
+    this.header = new SnapshotHeader(
+      (command) => api.postMessage({ type: 'command', command }),
+      (snapshotId) => {
+        this.summary.show(snapshotId);
+        this.tabs.select('summary');
+      },
+    );
+    this.alerts = el('div', 'alerts');
+    this.live = new LiveView();
+    this.summary = new SummaryView(this.client, this.state.summary, save);
+    this.comparison = new ComparisonView(this.client, this.state.comparison, save);
+    this.suspects = new SuspectsView(this.client, this.state.suspects, save, (location) =>
+      api.postMessage({ type: 'openSource', location }),
+    );
+    this.tabs = new Tabs(
+      {
+        live: this.live.element,
+        summary: this.summary.element,
+        comparison: this.comparison.element,
+        suspects: this.suspects.element,
+      },
+      (view) => {
+        this.state.view = view;
+        this.summary.setActive(view === 'summary');
+        this.comparison.setActive(view === 'comparison');
+        this.save();
+      },
+    );
+    root.replaceChildren(
+      this.header.element,
+      this.alerts,
+      this.tabs.list,
+      ...this.tabs.panelElements(),
+    );
+    this.tabs.select(this.state.view);
+    this.setSnapshots([]);
+
+    // VS Code swaps the body's theme class and the --vscode-* variables together.
+    new MutationObserver(() => this.live.retheme()).observe(document.body, {
+      attributes: true,
+      attributeFilter: ['class'],
+    });
+  }
+
+  /** Handles one message from the extension host. */
+  handle(message: ToWebview): void {
+    switch (message.type) {
+      case 'init':
+        this.init(message);
+        break;
+      case 'snapshots':
+        this.setSnapshots(message.snapshots);
+        break;
+      case 'samples':
+        this.live.appendSamples(message.service, message.samples);
+        break;
+      case 'service':
+        this.live.updateService(message.service, message.state, message.bytesPerRequest);
+        break;
+      case 'marker':
+        this.live.addMarker(message.service, message.marker);
+        break;
+      case 'suspects':
+        // Pushed after a Find leak the user started: show it.
+        this.suspects.setResult(message.result);
+        this.show('suspects');
+        break;
+      case 'show':
+        this.show(message.view);
+        break;
+      case 'response':
+        this.client.handleResponse(message);
+        break;
+      case 'error':
+        this.showError(message.error.message, message.error.nextStep);
+        break;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private init(message: Extract<ToWebview, { type: 'init' }>): void {
+    this.client.dropPending();
+    this.alerts.replaceChildren();
+    this.header.setTitle(message.title);
+    document.title = message.title;
+    this.header.setCanRun(message.canRun);
+    this.live.reset(message.services);
+    this.summary.invalidate();
+    this.comparison.invalidate();
+    this.suspects.setResult(message.suspects);
+    this.setSnapshots(message.snapshots);
+    this.show(this.restored ? this.state.view : message.view);
+  }
+
+  private setSnapshots(snapshots: SnapshotInfo[]): void {
+    this.snapshots = snapshots;
+    this.header.setSnapshots(this.snapshots);
+    this.summary.setSnapshots(this.snapshots);
+    this.comparison.setSnapshots(this.snapshots);
+    this.suspects.setSnapshots(this.snapshots);
+  }
+
+  private show(view: ExplorerView): void {
+    if (view !== this.tabs.view) this.tabs.select(view);
+  }
+
+  private showError(message: string, nextStep?: string): void {
+    const box = errorBox(message, nextStep);
+    const dismiss = el('button', 'icon-button dismiss');
+    dismiss.type = 'button';
+    dismiss.title = 'Dismiss';
+    dismiss.setAttribute('aria-label', 'Dismiss');
+    dismiss.append(icon('close'));
+    dismiss.addEventListener('click', () => box.remove());
+    box.append(dismiss);
+    this.alerts.replaceChildren(box);
+  }
+
+  private save(): void {
+    this.api.setState(this.state);
+  }
+}

@@ -1,0 +1,307 @@
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type {
+  HeapSample,
+  ServiceSeries,
+  ServiceState,
+  SnapshotMarker,
+} from '../../src/extension/protocol';
+import { el, emptyState, icon } from './dom';
+import { formatCount, formatMegabytes, formatTime } from './format';
+import { RingSeries } from './ringBuffer';
+import { readChartColors, type ChartColors } from './theme';
+
+/** One hour of one-second samples; older points fall off the left edge. */
+const capacity = 3600;
+const chartHeight = 180;
+const megabyte = 1024 * 1024;
+
+const stateIcons: Record<ServiceState, string> = {
+  starting: 'loading codicon-modifier-spin',
+  running: 'circle-filled',
+  stopped: 'circle-outline',
+  crashed: 'error',
+};
+
+/** A service's chart card: series in ring buffers, a uPlot chart, its legend and markers. */
+class ServiceChart {
+  readonly element: HTMLElement;
+  private readonly times = new RingSeries(capacity);
+  private readonly used = new RingSeries(capacity);
+  private readonly rss = new RingSeries(capacity);
+  /** Raw bytes of the newest sample, for the legend (the ring buffers hold MB). */
+  private latest: HeapSample | undefined;
+  private markers: SnapshotMarker[] = [];
+  private readonly stateLine: HTMLElement;
+  private readonly slopeLine: HTMLElement;
+  private readonly legendUsed: HTMLElement;
+  private readonly legendRss: HTMLElement;
+  private readonly swatches: HTMLElement[] = [];
+  private readonly markerList: HTMLElement;
+  private readonly plotBox: HTMLElement;
+  private plot: uPlot | undefined;
+  private redrawQueued = false;
+  private hoverIndex: number | null = null;
+
+  constructor(
+    readonly service: string,
+    private colors: ChartColors,
+  ) {
+    this.element = el('section', 'service-card');
+    this.element.dataset.service = service;
+    const header = el('header', 'service-header');
+    const title = el('h3', 'service-name', service);
+    this.stateLine = el('span', 'service-state');
+    this.slopeLine = el('span', 'service-slope');
+    header.append(title, this.stateLine, this.slopeLine);
+
+    const legend = el('div', 'legend');
+    legend.setAttribute('aria-label', `${service} memory`);
+    this.legendUsed = el('span', 'legend-value');
+    this.legendRss = el('span', 'legend-value');
+    for (const [label, value] of [
+      ['Used heap', this.legendUsed],
+      ['RSS', this.legendRss],
+    ] as const) {
+      const item = el('span', 'legend-item');
+      const swatch = el('span', 'swatch');
+      swatch.setAttribute('aria-hidden', 'true');
+      this.swatches.push(swatch);
+      item.append(swatch, el('span', 'legend-label', label), value);
+      legend.append(item);
+    }
+    this.plotBox = el('div', 'plot');
+    this.plotBox.setAttribute('role', 'img');
+    this.plotBox.setAttribute('aria-label', `Used heap and RSS of ${service} over time, in MB`);
+    this.markerList = el('ul', 'marker-list');
+    this.markerList.setAttribute('aria-label', 'Snapshots taken');
+    this.element.append(header, legend, this.plotBox, this.markerList);
+
+    new ResizeObserver(() => this.resize()).observe(this.plotBox);
+  }
+
+  update(series: Pick<ServiceSeries, 'state' | 'bytesPerRequest'>): void {
+    this.stateLine.replaceChildren(
+      icon(stateIcons[series.state], `state-${series.state}`),
+      el('span', undefined, series.state),
+    );
+    this.slopeLine.replaceChildren(icon('graph-line'));
+    this.slopeLine.append(
+      series.bytesPerRequest === undefined
+        ? el('span', 'muted', 'slope: measuring…')
+        : el('span', 'slope-value', `${formatCount(series.bytesPerRequest)} bytes/request`),
+    );
+  }
+
+  append(samples: readonly HeapSample[]): void {
+    for (const sample of samples) {
+      this.times.push(sample.time / 1000);
+      this.used.push(sample.usedHeap / megabyte);
+      this.rss.push(sample.rss / megabyte);
+      this.latest = sample;
+    }
+    this.queueRedraw();
+  }
+
+  addMarker(marker: SnapshotMarker): void {
+    if (this.markers.some((known) => known.snapshotId === marker.snapshotId)) return;
+    this.markers.push(marker);
+    this.markers.sort((a, b) => a.time - b.time);
+    this.renderMarkers();
+    this.queueRedraw();
+  }
+
+  setColors(colors: ChartColors): void {
+    this.colors = colors;
+    this.plot?.destroy();
+    this.plot = undefined;
+    this.queueRedraw();
+  }
+
+  /** Coalesces bursts of `samples` messages into one `setData` per frame. */
+  private queueRedraw(): void {
+    if (this.redrawQueued) return;
+    this.redrawQueued = true;
+    requestAnimationFrame(() => {
+      this.redrawQueued = false;
+      this.redraw();
+    });
+  }
+
+  private redraw(): void {
+    this.renderLegend();
+    const width = this.plotBox.clientWidth;
+    if (width === 0) return; // hidden tab: drawn on the resize that shows it
+    const data: uPlot.AlignedData = [this.times.view(), this.used.view(), this.rss.view()];
+    if (this.plot) this.plot.setData(data);
+    else this.plot = new uPlot(this.options(width), data, this.plotBox);
+  }
+
+  private resize(): void {
+    const width = this.plotBox.clientWidth;
+    if (width === 0) return;
+    if (this.plot) this.plot.setSize({ width, height: chartHeight });
+    else this.redraw();
+  }
+
+  private options(width: number): uPlot.Options {
+    const colors = this.colors;
+    const axis: uPlot.Axis = {
+      stroke: colors.axis,
+      font: colors.font,
+      grid: { stroke: colors.grid, width: 1 },
+      ticks: { stroke: colors.grid, width: 1 },
+    };
+    return {
+      width,
+      height: chartHeight,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true } },
+      series: [
+        {},
+        { label: 'Used heap', stroke: colors.usedHeap, width: 2, scale: 'mb' },
+        { label: 'RSS', stroke: colors.rss, width: 1.5, scale: 'mb', dash: [6, 3] },
+      ],
+      axes: [
+        axis,
+        {
+          ...axis,
+          scale: 'mb',
+          size: 60,
+          values: (_plot, splits) => splits.map((value) => `${value} MB`),
+        },
+      ],
+      hooks: {
+        draw: [(plot) => this.drawMarkers(plot)],
+        setCursor: [
+          (plot) => {
+            this.hoverIndex = plot.cursor.idx ?? null;
+            this.renderLegend();
+          },
+        ],
+      },
+    };
+  }
+
+  /** Dashed vertical lines with labels where snapshots were taken (canvas text, not HTML). */
+  private drawMarkers(plot: uPlot): void {
+    const { ctx, bbox } = plot;
+    const ratio = window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.strokeStyle = this.colors.marker;
+    ctx.fillStyle = this.colors.marker;
+    ctx.lineWidth = ratio;
+    ctx.setLineDash([4 * ratio, 3 * ratio]);
+    ctx.font = this.colors.font.replace(
+      /^(\d+)px/,
+      (_match, size: string) => `${Number(size) * ratio}px`,
+    );
+    ctx.textBaseline = 'top';
+    for (const marker of this.markers) {
+      const x = plot.valToPos(marker.time / 1000, 'x', true);
+      if (!Number.isFinite(x) || x < bbox.left || x > bbox.left + bbox.width) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, bbox.top);
+      ctx.lineTo(x, bbox.top + bbox.height);
+      ctx.stroke();
+      ctx.fillText(marker.label, x + 4 * ratio, bbox.top + 2 * ratio);
+    }
+    ctx.restore();
+  }
+
+  private renderLegend(): void {
+    this.swatches[0].style.background = this.colors.usedHeap;
+    this.swatches[1].style.background = this.colors.rss;
+    const index = this.hoverIndex;
+    if (index !== null && index < this.used.length) {
+      const view = [this.used.view()[index], this.rss.view()[index]];
+      this.legendUsed.textContent = formatMegabytes(view[0] * megabyte);
+      this.legendRss.textContent = formatMegabytes(view[1] * megabyte);
+      return;
+    }
+    this.legendUsed.textContent = this.latest ? formatMegabytes(this.latest.usedHeap) : '—';
+    this.legendRss.textContent = this.latest ? formatMegabytes(this.latest.rss) : '—';
+  }
+
+  private renderMarkers(): void {
+    this.markerList.replaceChildren(
+      ...this.markers.map((marker) => {
+        const item = el('li', 'marker');
+        item.append(
+          icon('device-camera'),
+          el('span', 'marker-label', marker.label),
+          el('span', 'muted', formatTime(marker.time)),
+        );
+        return item;
+      }),
+    );
+  }
+}
+
+/** The Live tab: one chart per service of the current session. */
+export class LiveView {
+  readonly element: HTMLElement;
+  private readonly charts = new Map<string, ServiceChart>();
+  private readonly list: HTMLElement;
+  private readonly empty: HTMLElement;
+  private colors = readChartColors();
+
+  constructor() {
+    this.element = el('div', 'live');
+    this.list = el('div', 'service-list');
+    this.empty = emptyState(
+      'pulse',
+      'No live session',
+      'Start the services (Leak Hunt: Start Services) to watch their memory here, then start load and take snapshots.',
+    );
+    this.element.append(this.empty, this.list);
+  }
+
+  /** Replaces every chart (on `init`). */
+  reset(services: readonly ServiceSeries[]): void {
+    this.charts.clear();
+    this.list.replaceChildren();
+    for (const series of services) {
+      const chart = this.chart(series.service);
+      chart.update(series);
+      chart.append(series.samples);
+      for (const marker of series.markers) chart.addMarker(marker);
+    }
+    this.renderEmpty();
+  }
+
+  appendSamples(service: string, samples: readonly HeapSample[]): void {
+    this.chart(service).append(samples);
+  }
+
+  updateService(service: string, state: ServiceState, bytesPerRequest?: number): void {
+    this.chart(service).update({ state, bytesPerRequest });
+  }
+
+  addMarker(service: string, marker: SnapshotMarker): void {
+    this.chart(service).addMarker(marker);
+  }
+
+  /** Re-reads theme colours and redraws (VS Code changed theme). */
+  retheme(): void {
+    this.colors = readChartColors();
+    for (const chart of this.charts.values()) chart.setColors(this.colors);
+  }
+
+  private chart(service: string): ServiceChart {
+    let chart = this.charts.get(service);
+    if (!chart) {
+      chart = new ServiceChart(service, this.colors);
+      chart.update({ state: 'running' });
+      this.charts.set(service, chart);
+      this.list.append(chart.element);
+      this.renderEmpty();
+    }
+    return chart;
+  }
+
+  private renderEmpty(): void {
+    this.empty.hidden = this.charts.size > 0;
+  }
+}

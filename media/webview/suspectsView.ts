@@ -1,0 +1,220 @@
+import type {
+  LeakSuspect,
+  SnapshotInfo,
+  SourceLocation,
+  SuspectsResult,
+} from '../../src/extension/protocol';
+import {
+  busy,
+  el,
+  emptyState,
+  errorBox,
+  icon,
+  iconButton,
+  labelledSelect,
+  setOptions,
+} from './dom';
+import { formatBytes, formatCount } from './format';
+import { HostRequestError, RequestDroppedError, type HostClient } from './hostClient';
+import { pick, readySnapshots, snapshotOption } from './snapshots';
+import type { UiState } from './state';
+
+/**
+ * The Leak suspects tab: pick baseline, target and final snapshots, run the three-snapshot
+ * technique on the host and show each suspect with its retainer path and source location.
+ */
+export class SuspectsView {
+  readonly element: HTMLElement;
+  private readonly selects: {
+    baseline: HTMLSelectElement;
+    target: HTMLSelectElement;
+    final: HTMLSelectElement;
+  };
+  private readonly findButton: HTMLButtonElement;
+  private readonly pickers: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly results: HTMLElement;
+  private readonly empty: HTMLElement;
+  private snapshots: readonly SnapshotInfo[] = [];
+  private result: SuspectsResult | undefined;
+  /** Bumped per search so a late answer to an older one is ignored. */
+  private generation = 0;
+
+  constructor(
+    private readonly client: HostClient,
+    private readonly state: UiState['suspects'],
+    private readonly save: () => void,
+    private readonly openSource: (location: SourceLocation) => void,
+  ) {
+    this.element = el('div', 'suspects');
+    const baseline = labelledSelect('Baseline', 'suspects-baseline');
+    const target = labelledSelect('Target', 'suspects-target');
+    const final = labelledSelect('Final', 'suspects-final');
+    this.selects = { baseline: baseline.select, target: target.select, final: final.select };
+    for (const select of Object.values(this.selects))
+      select.addEventListener('change', () => this.remember());
+    this.findButton = iconButton('search', 'Find leaks');
+    this.findButton.addEventListener('click', () => void this.find());
+    this.pickers = el('div', 'view-toolbar');
+    this.pickers.append(baseline.field, target.field, final.field, this.findButton);
+    this.status = el('div', 'view-status');
+    this.results = el('div', 'suspect-list');
+    this.empty = emptyState(
+      'bug',
+      'Take three snapshots to find leaks',
+      'Take a baseline snapshot, drive load, take a target, drive more load, take a final one — or press Find leak above to do all of it.',
+    );
+    this.element.append(this.empty, this.pickers, this.status, this.results);
+  }
+
+  setSnapshots(snapshots: readonly SnapshotInfo[]): void {
+    this.snapshots = snapshots;
+    const ready = readySnapshots(snapshots);
+    const ids = ready.map((snapshot) => snapshot.id);
+    const options = ready.map(snapshotOption);
+    setOptions(this.selects.baseline, options, pick(ids, this.state.baselineId, ids.at(-3)));
+    setOptions(this.selects.target, options, pick(ids, this.state.targetId, ids.at(-2)));
+    setOptions(this.selects.final, options, pick(ids, this.state.finalId, ids.at(-1)));
+    // With fewer than three the pickers are hidden; keep the saved choice for later.
+    if (ready.length >= 3) this.remember();
+    else this.render();
+  }
+
+  /** Shows a result (pushed by the host after Find leak, or restored on `init`). */
+  setResult(result: SuspectsResult | undefined): void {
+    this.generation++;
+    this.result = result;
+    this.status.replaceChildren();
+    if (result) {
+      this.state.baselineId = result.baselineId;
+      this.state.targetId = result.targetId;
+      this.state.finalId = result.finalId;
+      this.save();
+      this.setSnapshots(this.snapshots);
+    }
+    this.renderResult();
+  }
+
+  private remember(): void {
+    const { baseline, target, final } = this.selects;
+    this.state.baselineId = baseline.value || undefined;
+    this.state.targetId = target.value || undefined;
+    this.state.finalId = final.value || undefined;
+    this.save();
+    this.render();
+  }
+
+  private chosen(): { baselineId: string; targetId: string; finalId: string } | undefined {
+    const { baselineId, targetId, finalId } = this.state;
+    if (!baselineId || !targetId || !finalId) return undefined;
+    if (new Set([baselineId, targetId, finalId]).size < 3) return undefined;
+    return { baselineId, targetId, finalId };
+  }
+
+  private render(): void {
+    const enough = readySnapshots(this.snapshots).length >= 3;
+    this.empty.hidden = enough || this.result !== undefined;
+    this.pickers.hidden = !enough;
+    const chosen = this.chosen();
+    this.findButton.disabled = chosen === undefined;
+    this.findButton.title = chosen
+      ? 'Objects allocated between baseline and target that are still alive in final'
+      : 'Pick three different snapshots, oldest first';
+  }
+
+  private async find(): Promise<void> {
+    const chosen = this.chosen();
+    if (!chosen) return;
+    const generation = ++this.generation;
+    this.status.replaceChildren(busy('Finding leaks: diffing three snapshots…'));
+    this.findButton.disabled = true;
+    try {
+      const result = await this.client.request('findLeaks', chosen);
+      if (generation !== this.generation) return;
+      this.setResult(result);
+    } catch (error) {
+      if (generation !== this.generation || error instanceof RequestDroppedError) return;
+      const shown =
+        error instanceof HostRequestError
+          ? error.shown
+          : { message: String(error), nextStep: 'Try again, or reopen the Heap Explorer.' };
+      this.status.replaceChildren(errorBox(shown.message, shown.nextStep));
+    } finally {
+      if (generation === this.generation) this.render();
+    }
+  }
+
+  private renderResult(): void {
+    this.render();
+    const result = this.result;
+    if (!result) {
+      this.results.replaceChildren();
+      return;
+    }
+    if (result.suspects.length === 0) {
+      this.results.replaceChildren(
+        emptyState(
+          'pass',
+          'No leak suspects',
+          'Nothing allocated between baseline and target survived to the final snapshot. Drive more load between snapshots, or compare other ones.',
+        ),
+      );
+      return;
+    }
+    const heading = el(
+      'h2',
+      'results-heading',
+      `${formatCount(result.suspects.length)} leak suspects`,
+    );
+    this.results.replaceChildren(
+      heading,
+      ...result.suspects.map((suspect, index) => this.renderSuspect(suspect, index)),
+    );
+  }
+
+  private renderSuspect(suspect: LeakSuspect, index: number): HTMLElement {
+    const card = el('details', 'suspect');
+    card.open = index === 0;
+    const summary = el('summary', 'suspect-summary');
+    summary.append(
+      icon('chevron-right', 'twisty'),
+      el('span', 'suspect-name', suspect.name),
+      el('span', 'badge', `×${formatCount(suspect.count)}`),
+      el('span', 'suspect-size', `${formatBytes(suspect.retainedSize)} retained`),
+    );
+    const body = el('div', 'suspect-body');
+    body.append(el('div', 'section-label', 'Retainer path'));
+    const path = el('ol', 'path');
+    path.setAttribute('aria-label', `Retainer path of ${suspect.name}, from the GC roots`);
+    suspect.path.forEach((step, stepIndex) => {
+      const item = el('li', 'path-step');
+      if (stepIndex > 0) item.append(icon('arrow-right', 'path-arrow'));
+      item.append(el('span', 'chip', step));
+      path.append(item);
+    });
+    body.append(path);
+
+    const where = el('div', 'location');
+    const location = suspect.location;
+    if (location) {
+      const label = el('span', 'location-text', `${location.file}:${location.line}`);
+      label.title = `${location.file}:${location.line}:${location.column}`;
+      const go = iconButton('go-to-file', 'Go to source');
+      go.title = `Open ${location.file} at line ${location.line}`;
+      go.addEventListener('click', () => this.openSource(location));
+      where.append(icon('file-code'), label, go);
+    } else {
+      where.append(
+        icon('info'),
+        el(
+          'span',
+          'muted',
+          'No source location: the retaining objects are not closures or contexts.',
+        ),
+      );
+    }
+    body.append(where);
+    card.append(summary, body);
+    return card;
+  }
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DiffResult, SummaryResult } from '../../src/heap/results';
+import type {
+  ClassDelta,
+  HostRequests,
+  Page,
+  SnapshotInfo,
+  SortOrder,
+  SummaryRow,
+  ToWebview,
+} from '../../src/extension/protocol';
+
+const fixtureDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'webview');
+
+/** The heap string every test plants: if it were parsed as HTML, `alert` would open a dialog. */
+export const hostile = '<img src=x onerror=alert(1)>';
+
+/** A summary as `leakhunt summary --json` prints it (hand-written, shaped like src/heap/results.ts). */
+export const summary = JSON.parse(
+  readFileSync(join(fixtureDir, 'summary.json'), 'utf8'),
+) as SummaryResult;
+
+/** A three-snapshot diff as `leakhunt diff --json` prints it. */
+export const diff = JSON.parse(readFileSync(join(fixtureDir, 'diff.json'), 'utf8')) as DiffResult;
+
+/** Sorts, filters and pages rows the way the extension host does for `summaryPage` / `comparisonPage`. */
+export function pageOf<Row extends { name: string }>(
+  rows: readonly Row[],
+  params: { sort: SortOrder<keyof Row & string>; filter: string; start: number; count: number },
+): Page<Row> {
+  const needle = params.filter.toLowerCase();
+  const matching = rows.filter((row) => row.name.toLowerCase().includes(needle));
+  const { column, descending } = params.sort;
+  const sorted = [...matching].sort((a, b) => {
+    const x = a[column];
+    const y = b[column];
+    const order =
+      typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return descending ? -order : order;
+  });
+  return {
+    total: sorted.length,
+    start: params.start,
+    rows: sorted.slice(params.start, params.start + params.count),
+  };
+}
+
+/** `count` more summary rows after the fixture's, so paging has pages to ask for. */
+export function manyClasses(count: number): SummaryRow[] {
+  const extra = Array.from({ length: count }, (_, i) => ({
+    name: `Generated${String(i).padStart(4, '0')}`,
+    count: i + 1,
+    selfSize: (i + 1) * 32,
+    retainedSize: (i + 1) * 64,
+  }));
+  return [...summary.classes, ...extra];
+}
+
+/** Three ready snapshots a minute apart, plus optional others. */
+export function snapshots(...more: SnapshotInfo[]): SnapshotInfo[] {
+  const start = Date.UTC(2026, 10, 23, 9, 0, 0);
+  const ready = ['S1', 'S2', 'S3'].map((label, i): SnapshotInfo => ({
+    id: `snap-${i + 1}`,
+    label,
+    file: `/tmp/leakhunt/user-${i + 1}.heapsnapshot`,
+    takenAt: start + i * 60_000,
+    sizeBytes: (6 + i * 3) * 1024 * 1024,
+    service: 'user',
+    state: 'ready',
+  }));
+  return [...ready, ...more];
+}
+
+/** An `init` message with the fixture snapshots and no live services. */
+export function init(overrides: Partial<Extract<ToWebview, { type: 'init' }>> = {}): ToWebview {
+  return {
+    type: 'init',
+    title: 'Heap Explorer — user-sessions',
+    view: 'summary',
+    snapshots: snapshots(),
+    services: [],
+    canRun: true,
+    ...overrides,
+  };
+}
+
+/** Responders over the fixtures for all three request kinds. */
+export const answers = {
+  summaryPage: (rows: readonly SummaryRow[]) => (params: HostRequests['summaryPage']['params']) =>
+    pageOf(rows, params),
+  comparisonPage:
+    (rows: readonly ClassDelta[]) => (params: HostRequests['comparisonPage']['params']) =>
+      pageOf(rows, params),
+};
