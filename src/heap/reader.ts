@@ -417,6 +417,11 @@ class SnapshotParser {
           this.stack = grown;
         }
         this.stack[this.depth++] = c;
+      } else if ((c === 0x7d || c === 0x5d) && this.depth === 0) {
+        // A bare scalar (`"x": 1}`) ends at the bracket of its enclosing object.
+        done = true;
+        stopAt = p;
+        break;
       } else if (c === 0x7d || c === 0x5d) {
         const open = this.stack[this.depth - 1];
         if (this.depth === 0 || open !== (c === 0x7d ? 0x7b : 0x5b))
