@@ -1,3 +1,5 @@
+import type { WireError } from './protocol';
+
 /**
  * A `.heapsnapshot` file that cannot be read: empty, truncated, wrong meta, inconsistent counts,
  * edges out of range, invalid UTF-8, not a snapshot at all. `byteOffset` and `section` say
@@ -24,4 +26,17 @@ export function abortError(signal: AbortSignal): Error {
   const error = new Error('The operation was aborted');
   error.name = 'AbortError';
   return error;
+}
+
+/** Serialises an error for the trip out of the worker, keeping HeapSnapshotError's fields. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof HeapSnapshotError)
+    return {
+      name: error.name,
+      message: error.message,
+      byteOffset: error.byteOffset,
+      section: error.section,
+    };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
 }

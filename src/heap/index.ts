@@ -11,6 +11,7 @@ export { HeapSnapshot } from './snapshot';
 export { readSnapshot } from './reader';
 export type { RawSnapshot, ReadMode, ReadOptions } from './reader';
 export * from './results';
+export type * from './protocol';
 
 /** Options shared by the engine's entry points. */
 export interface EngineOptions {
@@ -30,9 +31,9 @@ export async function openSnapshot(
   return analyze(raw, options.signal);
 }
 
-function analyze(raw: RawSnapshot, signal?: AbortSignal): HeapSnapshot {
+async function analyze(raw: RawSnapshot, signal?: AbortSignal): Promise<HeapSnapshot> {
   try {
-    return HeapSnapshot.analyze(raw, signal);
+    return await HeapSnapshot.analyze(raw, signal);
   } catch (error) {
     if ((error as Error).name === 'AbortError' || error instanceof HeapSnapshotError) throw error;
     // A graph so odd that analysis breaks is still bad input, not an engine crash.
@@ -112,10 +113,22 @@ export async function diffSnapshots(
     before += sizes[i];
   }
   if (signal?.aborted) throw abortError(signal);
-  const baseline = raws[0];
-  const latest = analyze(raws[raws.length - 1], signal);
+  const latest = await analyze(raws[raws.length - 1], signal);
+  return diffLoaded(raws[0], files.final ? raws[1] : undefined, latest, options);
+}
+
+/**
+ * The diff on snapshots already in memory: `baseline` read at least in `nodes` mode, `target`
+ * (three-snapshot technique) at least in `ids` mode, `latest` fully analysed (target or final).
+ */
+export function diffLoaded(
+  baseline: RawSnapshot,
+  target: RawSnapshot | undefined,
+  latest: HeapSnapshot,
+  options: { top?: number; resolveScript?: ScriptResolver; suspects?: boolean } = {},
+): DiffResult {
   const baselineIds = sortedIds(baseline.nodeId);
-  const targetIds = files.final ? sortedIds(raws[1].nodeId) : undefined;
+  const targetIds = target ? sortedIds(target.nodeId) : undefined;
   const ids = latest.raw.nodeId;
   const survivors = new Uint8Array(latest.nodeCount);
   for (let n = 0; n < latest.nodeCount; n++) {
@@ -125,9 +138,9 @@ export async function diffSnapshots(
     survivors[n] = 1;
   }
   const classes = classDeltas(baseline, latest).slice(0, options.top ?? Infinity);
-  const suspects = findSuspects(latest, survivors, {
-    top: options.top,
-    resolveScript: options.resolveScript,
-  });
+  const suspects =
+    options.suspects === false
+      ? []
+      : findSuspects(latest, survivors, { top: options.top, resolveScript: options.resolveScript });
   return { classes, suspects };
 }

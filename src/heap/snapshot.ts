@@ -79,8 +79,6 @@ export interface ClassAggregate {
   distance: number;
 }
 
-type Step = (signal?: AbortSignal) => void;
-
 /**
  * A fully analysed heap: CSR edges, retainers, distances, dominators, retained sizes and class
  * names, all in typed arrays indexed by node ordinal. Built once per snapshot; every query
@@ -121,10 +119,13 @@ export class HeapSnapshot {
     this.originalSelfSize = raw.nodeSelfSize;
   }
 
-  /** Runs every analysis step, checking `signal` between steps. */
-  static analyze(raw: RawSnapshot, signal?: AbortSignal): HeapSnapshot {
+  /**
+   * Runs every analysis step. Yields to the event loop between steps so that a worker can
+   * receive a cancellation while a large snapshot is being analysed.
+   */
+  static async analyze(raw: RawSnapshot, signal?: AbortSignal): Promise<HeapSnapshot> {
     const snapshot = new HeapSnapshot(raw);
-    const steps: Step[] = [
+    const steps: (() => void)[] = [
       () => snapshot.buildRetainers(),
       () => snapshot.propagateDomState(),
       () => snapshot.markPageOwned(),
@@ -135,8 +136,9 @@ export class HeapSnapshot {
       () => snapshot.calculateClassNames(),
     ];
     for (const step of steps) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw abortError(signal);
-      step(signal);
+      step();
     }
     return snapshot;
   }
