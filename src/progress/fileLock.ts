@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ProgressError } from './errors';
 
@@ -9,6 +9,9 @@ export interface LockOptions {
   /** How long to wait for another holder before giving up with `lock-timeout`. */
   timeoutMs: number;
 }
+
+/** Infix of the owner files a lock is created from; one left by a crash is safe to delete. */
+export const LOCK_TEMP_INFIX = '.owner-';
 
 export const DEFAULT_LOCK_OPTIONS: LockOptions = { staleMs: 10_000, timeoutMs: 15_000 };
 
@@ -24,8 +27,8 @@ export interface HeldLock {
 }
 
 /**
- * Runs `fn` while holding an exclusive lock file, created with O_EXCL so exactly one process
- * (VS Code window) wins. A lock left by a crashed holder is broken when its process is gone
+ * Runs `fn` while holding an exclusive lock file, created atomically (a hard link, or O_EXCL
+ * where links are unsupported) so exactly one process (VS Code window) wins. A lock left by a crashed holder is broken when its process is gone
  * (same host) or its file is older than `staleMs`. Waits with jittered backoff otherwise.
  */
 export async function withFileLock<T>(
@@ -51,18 +54,7 @@ async function acquire(lockPath: string, owner: LockOwner, options: LockOptions)
   const deadline = Date.now() + options.timeoutMs;
   let delay = 4;
   for (;;) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(owner));
-      } finally {
-        await handle.close();
-      }
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new ProgressError('io', `cannot create the lock file ${lockPath}`, { cause: error });
-    }
+    if (await tryCreate(lockPath, JSON.stringify(owner))) return;
     if (await breakIfStale(lockPath, options.staleMs)) continue;
     if (Date.now() >= deadline)
       throw new ProgressError(
@@ -71,6 +63,39 @@ async function acquire(lockPath: string, owner: LockOwner, options: LockOptions)
       );
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 100);
+  }
+}
+
+/**
+ * Creates the lock file with its owner already inside, or returns false if it exists. The owner
+ * is written to a private file first and hard-linked into place (link fails if the lock exists),
+ * so a holder killed at any moment never leaves an empty lock that only age could break.
+ */
+async function tryCreate(lockPath: string, content: string): Promise<boolean> {
+  const temp = `${lockPath}${LOCK_TEMP_INFIX}${randomToken()}`;
+  try {
+    await writeFile(temp, content, { flag: 'wx', mode: 0o600 });
+    try {
+      await link(temp, lockPath);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    } finally {
+      await rm(temp, { force: true });
+    }
+    // No hard links on this file system: exclusive create, then write (a brief empty lock).
+    const handle = await open(lockPath, 'wx', 0o600);
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new ProgressError('io', `cannot create the lock file ${lockPath}`, { cause: error });
   }
 }
 
@@ -86,13 +111,14 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean>
     throw new ProgressError('io', `cannot read the lock file ${lockPath}`, { cause: error });
   }
   const owner = parseOwner(text);
-  // An empty or partial file is a holder between create and write: only age makes it stale.
+  // An empty file is a holder between create and write (only without hard links): only age
+  // makes it stale.
   const holderGone = owner !== undefined && owner.host === hostname() && !isAlive(owner.pid);
   if (!holderGone && ageMs <= staleMs) return false;
 
   // Move it aside atomically, then check it is the lock we judged: between our read and the
   // rename, someone else may have broken it and taken a fresh one, which we must give back.
-  const aside = `${lockPath}.stale-${randomToken()}`;
+  const aside = `${lockPath}${LOCK_TEMP_INFIX}stale-${randomToken()}`;
   try {
     await rename(lockPath, aside);
   } catch (error) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tempPrefix, writeFileAtomic } from './atomicFile';
 import { ProgressError } from './errors';
 import { Emitter, type Event } from './events';
-import { DEFAULT_LOCK_OPTIONS, withFileLock, type LockOptions } from './fileLock';
+import { DEFAULT_LOCK_OPTIONS, LOCK_TEMP_INFIX, withFileLock, type LockOptions } from './fileLock';
 import { revealHint, type HintDecision } from './hints';
 import {
   DEFAULT_IDLE_CAP_SECONDS,
@@ -307,10 +307,10 @@ export class ProgressStore {
 
   /** Temp files of writers that died mid-write are never read; tidy those surely abandoned. */
   private async removeLeftoverTemps(): Promise<void> {
-    const prefix = tempPrefix(this.file);
+    const prefixes = [tempPrefix(this.file), `${PROGRESS_FILE_NAME}.lock${LOCK_TEMP_INFIX}`];
     const names = await readdir(this.dir).catch(() => []);
     for (const name of names) {
-      if (!name.startsWith(prefix)) continue;
+      if (!prefixes.some((prefix) => name.startsWith(prefix))) continue;
       const path = join(this.dir, name);
       const info = await stat(path).catch(() => undefined);
       if (info && Date.now() - info.mtimeMs > this.lockOptions.staleMs)
