@@ -1,0 +1,31 @@
+import { EventEmitter } from 'node:events';
+import type { Task } from '../types';
+
+/** Task events inside the process: the store announces saves, request handlers wait for them. */
+export class NotificationService {
+  private readonly emitter = new EventEmitter();
+
+  /** Announces that a task reached storage. */
+  taskSaved(task: Task): void {
+    this.emitter.emit('task-saved', task);
+  }
+
+  /** Calls `listener` for every saved task (e.g. to push updates to live clients). */
+  onTaskSaved(listener: (task: Task) => void): void {
+    this.emitter.on('task-saved', listener);
+  }
+
+  /** Resolves when the task with `taskId` has been saved. */
+  waitForSave(taskId: string): Promise<Task> {
+    return new Promise((resolve) => {
+      this.emitter.on('task-saved', (task: Task) => {
+        if (task.id === taskId) resolve(task);
+      });
+    });
+  }
+
+  /** How many listeners are registered (for /stats). */
+  listenerCount(): number {
+    return this.emitter.listenerCount('task-saved');
+  }
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface ScanResult {
+  bytes: number;
+  clean: boolean;
+}
+
+/** Checks uploaded attachments: each upload goes to a temporary file that the scanner reads. */
+export class FileService {
+  private readonly openFiles = new Set<{ handle: FileHandle; path: string }>();
+
+  constructor(private readonly tempDir: string) {
+    mkdirSync(tempDir, { recursive: true });
+  }
+
+  /** Writes the upload to a temporary file and scans it. */
+  async scan(upload: Buffer): Promise<ScanResult> {
+    const path = join(this.tempDir, `upload-${randomUUID()}.tmp`);
+    const handle = await open(path, 'w');
+    const file = { handle, path };
+    this.openFiles.add(file); // so shutdown can close what is still open
+    try {
+      await handle.write(upload);
+      await handle.close();
+      const written = await readFile(path);
+      return { bytes: written.length, clean: !written.includes('EICAR') };
+    } finally {
+      // Closing twice is harmless; leaving a handle or a temp file behind is not.
+      await handle.close().catch(() => undefined);
+      this.openFiles.delete(file);
+      await rm(path, { force: true });
+    }
+  }
+
+  /** Closes whatever is still open (shutdown). */
+  async closeAll(): Promise<void> {
+    for (const file of this.openFiles) await file.handle.close().catch(() => undefined);
+    this.openFiles.clear();
+  }
+
+  /** Files currently open (for /stats). */
+  openCount(): number {
+    return this.openFiles.size;
+  }
+}

@@ -1,0 +1,37 @@
+import { EventEmitter } from 'node:events';
+import type { Task } from '../types';
+
+/** Task events inside the process: the store announces saves, request handlers wait for them. */
+export class NotificationService {
+  private readonly emitter = new EventEmitter();
+
+  /** Announces that a task reached storage. */
+  taskSaved(task: Task): void {
+    this.emitter.emit('task-saved', task);
+  }
+
+  /** Calls `listener` for every saved task (e.g. to push updates to live clients). */
+  onTaskSaved(listener: (task: Task) => void): void {
+    this.emitter.on('task-saved', listener);
+  }
+
+  /**
+   * Resolves when the task with `taskId` has been saved. The listener removes itself once it
+   * has seen that save; otherwise every request would leave one behind, holding its closure.
+   */
+  waitForSave(taskId: string): Promise<Task> {
+    return new Promise((resolve) => {
+      const listener = (task: Task): void => {
+        if (task.id !== taskId) return;
+        this.emitter.off('task-saved', listener);
+        resolve(task);
+      };
+      this.emitter.on('task-saved', listener);
+    });
+  }
+
+  /** How many listeners are registered (for /stats). */
+  listenerCount(): number {
+    return this.emitter.listenerCount('task-saved');
+  }
+}
