@@ -61,6 +61,12 @@ class CdpSession implements InspectorSession {
     client.on('Debugger.scriptParsed', (params) => {
       if (params.url) this.scripts.set(Number(params.scriptId), scriptPath(params.url));
     });
+    // With the debugger enabled V8 pauses a process about to run out of heap ("OOM" pause),
+    // which skipAllPauses does not cover; a hunt never wants a paused service, and resuming
+    // lets the out-of-memory crash happen and be reported.
+    client.on('Debugger.paused', () => {
+      this.client.send('Debugger.resume').catch(() => undefined);
+    });
   }
 
   async init(): Promise<void> {

@@ -33,3 +33,19 @@ export async function eventually(predicate: () => boolean, ms = 10000): Promise<
     await new Promise((done) => setTimeout(done, 20));
   }
 }
+
+/** Pids of this process's direct children (services lead their own groups, so look by parent). */
+export function childPids(): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
