@@ -57,11 +57,15 @@ export function isBackingStore(snapshot: HeapSnapshot, n: number): boolean {
   return type === hidden || type === array || type === code || type === objectShape;
 }
 
-/** Readable name of a path's first node: `(global)` for the global object, else its class. */
+/**
+ * Readable name of a path's first node: `(global)` for the global object, the root's own name
+ * for synthetic roots (`(Stack roots)`, `(Global handles)`), else its class.
+ */
 export function rootLabel(snapshot: HeapSnapshot, n: number): string {
   const name = snapshot.nodeName(n);
-  if (snapshot.raw.nodeType[n] === snapshot.t.object && /^(global|Window)\b/.test(name))
-    return '(global)';
+  const type = snapshot.raw.nodeType[n];
+  if (type === snapshot.t.object && /^(global|Window)\b/.test(name)) return '(global)';
+  if (type === snapshot.t.synthetic) return name;
   return snapshot.className(n);
 }
 
@@ -71,12 +75,24 @@ export function rootLabel(snapshot: HeapSnapshot, n: number): string {
  * or variable name that follows says the same thing in the learner's terms.
  */
 export function pathLabels(snapshot: HeapSnapshot, path: RetainerPath): string[] {
-  const labels = [rootLabel(snapshot, path.nodes[0])];
   const { eInternal, eHidden } = snapshot.t;
-  for (let i = 0; i < path.edges.length; i++) {
+  const { synthetic } = snapshot.t;
+  const { nodeType } = snapshot.raw;
+  // Below the synthetic `(GC roots)` start at the most specific synthetic root.
+  let first = 0;
+  while (
+    first < path.edges.length &&
+    nodeType[path.nodes[first]] === synthetic &&
+    nodeType[path.nodes[first + 1]] === synthetic
+  )
+    first++;
+  const labels = [rootLabel(snapshot, path.nodes[first])];
+  for (let i = first; i < path.edges.length; i++) {
     const e = path.edges[i];
     const type = snapshot.raw.edgeType[e];
     const to = path.nodes[i + 1];
+    // The index of an object under a synthetic root means nothing to a learner.
+    if (nodeType[path.nodes[i]] === synthetic) continue;
     const internal = type === eInternal || type === eHidden;
     if (internal && (isBackingStore(snapshot, to) || snapshot.edgeLabel(e) === 'context')) continue;
     labels.push(snapshot.edgeLabel(e));
@@ -92,15 +108,19 @@ export function normaliseLabels(labels: string[]): string[] {
 /** The name of the script a closure comes from, found through `shared` → `script`. */
 function scriptNameOf(snapshot: HeapSnapshot, closure: number): string | undefined {
   const { firstEdge, edgeTo } = snapshot.raw;
-  const find = (n: number, name: string): number => {
+  const find = (n: number, names: string[]): number => {
     for (let e = firstEdge[n]; e < firstEdge[n + 1]; e++)
-      if (snapshot.edgeLabel(e) === name && snapshot.raw.edgeType[e] === snapshot.t.eInternal)
+      if (
+        snapshot.raw.edgeType[e] === snapshot.t.eInternal &&
+        names.includes(snapshot.edgeLabel(e))
+      )
         return edgeTo[e];
     return -1;
   };
-  const shared = find(closure, 'shared');
+  const shared = find(closure, ['shared']);
   if (shared < 0) return undefined;
-  const script = find(shared, 'script');
+  // V8 11+ names the edge `script_or_debug_info`; older versions `script`.
+  const script = find(shared, ['script', 'script_or_debug_info']);
   if (script < 0) return undefined;
   const name = snapshot.nodeName(script);
   return name || undefined;

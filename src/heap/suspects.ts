@@ -1,6 +1,6 @@
 import { isBackingStore, normaliseLabels, pathLabels, retainerPath, sourceLocation } from './paths';
 import type { LeakSuspect, ScriptResolver, SourceLocation } from './results';
-import { SYSTEM_DISTANCE, type HeapSnapshot } from './snapshot';
+import type { HeapSnapshot } from './snapshot';
 
 interface Group {
   key: string;
@@ -28,13 +28,14 @@ export function findSuspects(
   for (let n = 0; n < nodeCount; n++) {
     if (!survivors[n] || n === root) continue;
     if (nodeType[n] === synthetic || isBackingStore(snapshot, n)) continue;
-    // Only what user code retains: objects reachable from system roots alone are V8's own.
-    const d = distance[n];
-    if (d < 0 || d >= SYSTEM_DISTANCE) continue;
+    // Module scopes of a Node service are often held only by handles and the stack (system
+    // roots), so those count too; unreachable leftovers do not.
+    if (distance[n] < 0) continue;
     let owner = dominator[n];
     while (owner !== root && isBackingStore(snapshot, owner)) owner = dominator[owner];
     if (owner !== root && survivors[owner]) continue;
-    const key = shapeKey(snapshot, n, keyCache);
+    // One row per class and path shape: a Map's keys and values are two groups, not one.
+    const key = `${snapshot.classIndex[n]}\u0001${shapeKey(snapshot, n, keyCache)}`;
     const group = groups.get(key);
     if (group) {
       group.count++;
