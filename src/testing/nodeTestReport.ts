@@ -128,7 +128,12 @@ export class NodeTapParser {
       if (this.partial) this.feedLine(this.partial);
       this.partial = '';
       this.finishOpen();
-      this.closeUnfinished();
+      this.closeUnfinished(
+        0,
+        this.bailOut === undefined
+          ? 'the output ended before its result'
+          : `the run bailed out${this.bailOut ? ` (${this.bailOut})` : ''}`,
+      );
       this.ended = true;
     }
     const tests = this.pending[0] ?? [];
@@ -229,7 +234,7 @@ export class NodeTapParser {
   }
 
   private announce(depth: number, name: string): void {
-    this.announced.length = depth;
+    this.closeUnfinished(depth);
     this.announced[depth] = name;
     this.pending.length = Math.max(this.pending.length, depth + 2);
     this.pending[depth + 1] = [];
@@ -240,6 +245,7 @@ export class NodeTapParser {
     const { name, directive, reason } = splitDirective(rest);
     const status: TestStatus =
       directive === 'SKIP' ? 'skipped' : directive === 'TODO' ? 'todo' : ok ? 'passed' : 'failed';
+    this.closeUnfinished(depth + 1);
     const children = this.pending[depth + 1] ?? [];
     this.pending.length = depth + 1;
     const result: TestResult = {
@@ -275,10 +281,14 @@ export class NodeTapParser {
     this.listener.onResult?.(result);
   }
 
-  /** Reports every announced test without a result line as failed, innermost first. */
-  private closeUnfinished(): void {
+  /**
+   * Reports every test announced at `fromDepth` or deeper that has no result line as failed,
+   * innermost first, with the results already collected as its children. Runs when the output
+   * ends (a killed or hung run), bails out, or moves on past an unfinished test.
+   */
+  private closeUnfinished(fromDepth: number, why = 'no result was reported for it'): void {
     const deepest = Math.max(this.announced.length, this.pending.length - 1) - 1;
-    for (let depth = deepest; depth >= 0; depth--) {
+    for (let depth = deepest; depth >= fromDepth; depth--) {
       const announced = this.announced[depth];
       const children = this.pending[depth + 1] ?? [];
       if (announced === undefined && children.length === 0) continue;
@@ -288,7 +298,7 @@ export class NodeTapParser {
         path: this.pathAt(depth, name),
         kind: 'test',
         status: 'failed',
-        message: 'The test did not finish: the output ended before its result.',
+        message: `The test did not finish: ${why}.`,
         failureType: 'unfinished',
         children,
       };

@@ -192,18 +192,60 @@ test('output cut off mid-run reports the unfinished tests as failed', () => {
   const cart = find(partial.tests, ['cart']);
   assert.equal(cart.status, 'failed');
   assert.equal(cart.failureType, 'unfinished');
+  assert.match(cart.message ?? '', /output ended/);
   assert.deepEqual(
     cart.children.map((t) => t.name),
     ['is empty at first', 'checkout'],
   );
 });
 
-test('a bail-out is reported with its reason', () => {
+test('a bail-out closes the tests it cut short as failed, keeping finished children', () => {
   const reasons: string[] = [];
   const parser = new NodeTapParser({ onBailOut: (reason) => reasons.push(reason) });
-  parser.write('TAP version 13\n# Subtest: a\nok 1 - a\nBail out! database is down\n');
+  // The shape Node prints when --test-bail stops a run inside a nested test.
+  parser.write(
+    [
+      'TAP version 13',
+      '# Subtest: outer',
+      '    # Subtest: one',
+      '    ok 1 - one',
+      '      ---',
+      "      type: 'test'",
+      '      ...',
+      '    # Subtest: two',
+      '    not ok 2 - two',
+      '      ---',
+      "      error: 'nope'",
+      '      ...',
+      '    # Subtest: three',
+      '    1..3',
+      '# Subtest: next',
+      'Bail out! database is down',
+      '1..2',
+      '# tests 5',
+      '# fail 1',
+      '# cancelled 3',
+      '',
+    ].join('\n'),
+  );
   const bailed = parser.end();
   assert.equal(bailed.bailOut, 'database is down');
   assert.deepEqual(reasons, ['database is down']);
-  assert.equal(bailed.tests.length, 1);
+  const summarise = (t: TestResult): unknown => [t.name, t.status, t.children.map(summarise)];
+  assert.deepEqual(bailed.tests.map(summarise), [
+    [
+      'outer',
+      'failed',
+      [
+        ['one', 'passed', []],
+        ['two', 'failed', []],
+        ['three', 'failed', []],
+      ],
+    ],
+    ['next', 'failed', []],
+  ]);
+  assert.match(find(bailed.tests, ['next']).message ?? '', /bailed out \(database is down\)/);
+  assert.match(find(bailed.tests, ['outer']).message ?? '', /no result was reported/);
+  assert.equal(bailed.totals.failed, 4);
+  assert.equal(bailed.runnerSummary?.cancelled, 3);
 });
