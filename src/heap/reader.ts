@@ -458,7 +458,7 @@ class SnapshotParser {
       header = JSON.parse(bytes.toString('utf8'));
     } catch (error) {
       throw new HeapSnapshotError(
-        `the snapshot header is not valid JSON: ${(error as Error).message}`,
+        `the snapshot header is not valid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`,
         at,
         'snapshot',
         { cause: error },
@@ -879,9 +879,13 @@ function parseMeta(header: unknown, at: number, fileSize: number): SnapshotMeta 
   // Each number takes at least two bytes ("0,"), so a header claiming more cannot be honest;
   // checking here keeps a lying header from allocating gigabytes.
   if ((nodeCount as number) * nf.length * 2 > fileSize)
-    fail(`node_count ${nodeCount} is impossible for a file of ${fileSize} bytes`);
+    fail(
+      `node_count ${nodeCount} cannot fit in ${fileSize} bytes: the file is truncated or the header is wrong`,
+    );
   if ((edgeCount as number) * ef.length * 2 > fileSize)
-    fail(`edge_count ${edgeCount} is impossible for a file of ${fileSize} bytes`);
+    fail(
+      `edge_count ${edgeCount} cannot fit in ${fileSize} bytes: the file is truncated or the header is wrong`,
+    );
   if ((nodeCount as number) === 0) fail('node_count is 0: a snapshot has at least a root node');
   const extra = h.extra_native_bytes;
   return {
