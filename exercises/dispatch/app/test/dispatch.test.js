@@ -33,7 +33,7 @@ after(async () => {
 /** Resolves once dispatch has handled `count` more messages than `since` (shipped, duplicate or rejected). */
 async function handled(since, count) {
   const total = () => dispatch.stats.shipped + dispatch.stats.duplicates + dispatch.stats.rejected;
-  for (let i = 0; i < 2000 && total() < since + count; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 3000 && total() < since + count; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(total(), since + count, 'dispatch did not drain the queue in time');
 }
 
