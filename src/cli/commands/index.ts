@@ -4,6 +4,8 @@ import { packCommand } from './pack';
 import { unpackCommand } from './unpack';
 import { summaryCommand } from './summary';
 import { diffCommand } from './diff';
+import { huntCommand } from './hunt';
+import { checkCommand } from './check';
 
 /** Every `leakhunt` sub-command, in the order `leakhunt help` lists them. */
 export const commands: CliCommand[] = [
@@ -12,4 +14,6 @@ export const commands: CliCommand[] = [
   unpackCommand,
   summaryCommand,
   diffCommand,
+  huntCommand,
+  checkCommand,
 ];

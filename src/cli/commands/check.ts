@@ -1,0 +1,40 @@
+import { formatBytes, runLeakCheck } from '../../inspector';
+import type { CliCommand } from '../command';
+import { resolveTarget, targetOptions } from './hunt';
+
+/** `leakhunt check`: the deterministic leak verdict, as an exit code for CI and graders. */
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'Leak or no leak: heap after GC at N, 2N, 4N requests (exit 0 no leak, 1 leak, 2 error)',
+  usage: '<exercise-dir> | --entry <file.js> --request "GET /path" [...]',
+  options: targetOptions,
+  examples: [
+    'leakhunt check exercises/user-sessions',
+    'leakhunt check --entry server.js --request "GET /users/{n}" --count 1000 --threshold 512',
+  ],
+  async run({ positionals, values }, io) {
+    const { appDir, manifest } = await resolveTarget(positionals, values, io);
+    const result = await runLeakCheck({
+      appDir,
+      manifest,
+      nodePath: values.node as string | undefined,
+      signal: io.signal,
+      onProgress: (message) => io.err(message),
+    });
+    if (values.json === true) io.out(JSON.stringify(result, null, 2));
+    else {
+      const slope = `${formatBytes(result.bytesPerRequest)} per request`;
+      const threshold = `threshold ${formatBytes(result.thresholdBytesPerRequest)}`;
+      io.out(
+        result.verdict === 'leak'
+          ? `leak: '${result.service}' keeps ${slope} (${threshold}) and grew at every step`
+          : `no leak: '${result.service}' keeps ${slope} (${threshold})` +
+              (result.monotonic ? '' : '; its heap did not grow at every step'),
+      );
+      io.out('  requests  used heap after GC');
+      for (const step of result.ladder)
+        io.out(`  ${String(step.requests).padStart(8)}  ${formatBytes(step.usedHeap).padStart(9)}`);
+    }
+    return result.verdict === 'leak' ? 1 : 0;
+  },
+};
