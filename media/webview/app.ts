@@ -21,8 +21,8 @@ import { Tabs } from './tabs';
 export class ExplorerApp {
   private readonly client: HostClient;
   private readonly state: UiState;
-  /** Whether the state came from an earlier life of this panel; then it wins over `init.view`. */
-  private readonly restored: boolean;
+  /** Whether the view came from an earlier life of this panel or an earlier `init`; then it wins over `init.view`. */
+  private keepView: boolean;
   private readonly header: SnapshotHeader;
   private readonly alerts: HTMLElement;
   private readonly tabs: Tabs;
@@ -38,7 +38,7 @@ export class ExplorerApp {
   ) {
     this.client = new HostClient(api);
     const saved = api.getState();
-    this.restored = saved !== undefined && saved !== null;
+    this.keepView = saved !== undefined && saved !== null;
     this.state = restoreState(saved, 'live');
     const save = (): void => this.save();
 
@@ -134,7 +134,8 @@ export class ExplorerApp {
     this.comparison.invalidate();
     this.suspects.setResult(message.suspects);
     this.setSnapshots(message.snapshots);
-    this.show(this.restored ? this.state.view : message.view);
+    this.show(this.keepView ? this.state.view : message.view);
+    this.keepView = true;
   }
 
   private setSnapshots(snapshots: SnapshotInfo[]): void {

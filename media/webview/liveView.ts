@@ -130,8 +130,13 @@ class ServiceChart {
 
   private redraw(): void {
     this.renderLegend();
+    if (this.times.length === 0) {
+      this.plotBox.replaceChildren(el('p', 'plot-waiting muted', 'Waiting for samples…'));
+      return;
+    }
     const width = this.plotBox.clientWidth;
     if (width === 0) return; // hidden tab: drawn on the resize that shows it
+    this.plotBox.querySelector('.plot-waiting')?.remove();
     const data: uPlot.AlignedData = [this.times.view(), this.used.view(), this.rss.view()];
     if (this.plot) this.plot.setData(data);
     else this.plot = new uPlot(this.options(width), data, this.plotBox);
@@ -141,7 +146,7 @@ class ServiceChart {
     const width = this.plotBox.clientWidth;
     if (width === 0) return;
     if (this.plot) this.plot.setSize({ width, height: chartHeight });
-    else this.redraw();
+    else if (this.times.length > 0) this.redraw();
   }
 
   private options(width: number): uPlot.Options {

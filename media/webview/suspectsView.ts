@@ -161,10 +161,11 @@ export class SuspectsView {
       );
       return;
     }
+    const count = result.suspects.length;
     const heading = el(
       'h2',
       'results-heading',
-      `${formatCount(result.suspects.length)} leak suspects`,
+      `${formatCount(count)} leak suspect${count === 1 ? '' : 's'}`,
     );
     this.results.replaceChildren(
       heading,

@@ -15,6 +15,9 @@ import type {
 
 const repoRoot = join(__dirname, '..', '..', '..');
 const distDir = join(repoRoot, 'dist');
+// What esbuild.mjs copies to dist/codicons, served from the package so a half-finished build of
+// other bundles (which stops before the copy) cannot break the page's icons.
+const codiconsDir = join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist');
 const themeFile = join(repoRoot, 'test', 'fixtures', 'webview', 'theme-dark.css');
 const themePath = '/test-theme.css';
 const contentTypes: Record<string, string> = {
@@ -86,8 +89,12 @@ export class FakeHost {
       const file =
         url.pathname === themePath
           ? themeFile
-          : normalize(join(distDir, url.pathname.replace(/^\/dist\//, '')));
-      if ((file !== themeFile && !file.startsWith(distDir)) || !existsSync(file)) {
+          : url.pathname.startsWith('/dist/codicons/')
+            ? normalize(join(codiconsDir, url.pathname.slice('/dist/codicons/'.length)))
+            : normalize(join(distDir, url.pathname.replace(/^\/dist\//, '')));
+      const allowed =
+        file === themeFile || file.startsWith(distDir) || file.startsWith(codiconsDir);
+      if (!allowed || !existsSync(file)) {
         res.writeHead(404).end();
         return;
       }
@@ -115,7 +122,12 @@ export class FakeHost {
     const host = new FakeHost(server, browser, page, errors);
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      // Failed loads are recorded with their URL below.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        errors.push(message.text());
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
     });
     page.on('dialog', (dialog) => {
       errors.push(`unexpected dialog: ${dialog.message()}`);

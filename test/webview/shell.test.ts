@@ -143,6 +143,8 @@ test('a host error is shown in place with its next step, and can be dismissed', 
 
 test('view, snapshot, sort and filter survive a reload through getState/setState', async () => {
   await host.send(init({ view: 'summary' }));
+  // A later init keeps the user's view (init.view only picks the first); the host uses show.
+  await host.send({ type: 'show', view: 'summary' });
   await host.page.locator('#summary-snapshot').selectOption('snap-2');
   await host.page.getByRole('button', { name: 'Count' }).click();
   await host.page.getByRole('searchbox', { name: /filter classes/i }).fill('str');
@@ -195,6 +197,7 @@ test('a new init drops pending requests: their late answers change nothing', asy
       rows: [{ name: 'Stale', count: 1, selfSize: 1, retainedSize: 1 }],
     };
   });
+  await host.send({ type: 'show', view: 'summary' });
   await host.send(init({ view: 'summary', snapshots: snapshots().slice(0, 1) }));
   await host.waitForPosted((m) => m.type === 'request', 'the first request');
   host.respond('summaryPage', answers.summaryPage(summary.classes));

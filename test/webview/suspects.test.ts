@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import type { FromWebview, SuspectsResult } from '../../src/extension/protocol';
+import { FakeHost } from './fakeHost';
+import { diff, hostile, init, snapshots } from './fixtures';
+
+let host: FakeHost;
+before(async () => {
+  host = await FakeHost.open();
+});
+after(async () => {
+  await host?.close();
+});
+beforeEach(async () => {
+  await host.page.evaluate(() => sessionStorage.clear());
+  await host.reload();
+  await host.waitForPosted((m) => m.type === 'ready', 'ready');
+});
+
+const result: SuspectsResult = {
+  baselineId: 'snap-1',
+  targetId: 'snap-2',
+  finalId: 'snap-3',
+  suspects: diff.suspects,
+};
+
+test('pushed suspects render with the first one expanded and its retainer path as chips', async () => {
+  await host.send(init({ view: 'live' }));
+  await host.send({ type: 'suspects', result });
+  assert.equal(
+    await host.page.locator('[role=tab][aria-selected=true]').textContent(),
+    'Leak suspects',
+  );
+  const cards = host.page.locator('details.suspect');
+  assert.equal(await cards.count(), 3);
+  assert.deepEqual(
+    await cards.evaluateAll((all) => all.map((card) => (card as HTMLDetailsElement).open)),
+    [true, false, false],
+  );
+  const first = cards.first();
+  assert.equal(await first.locator('.suspect-name').textContent(), '(array)');
+  assert.equal(await first.locator('.badge').textContent(), '×798');
+  assert.equal(await first.locator('.suspect-size').textContent(), '3.1 MB retained');
+  assert.deepEqual(await first.locator('.path .chip').allTextContents(), [
+    '(GC roots)',
+    '(context)',
+    'activeSessionsCache',
+    '4711',
+    'activityLog',
+  ]);
+  assert.equal(await first.locator('.path .path-arrow').count(), 4, 'an arrow between steps');
+  assert.equal(
+    await first.locator('.location-text').textContent(),
+    '/work/exercises/user-sessions/app/user/server.js:43',
+  );
+  // The pickers follow the result.
+  assert.equal(await host.page.locator('#suspects-baseline').inputValue(), 'snap-1');
+  assert.equal(await host.page.locator('#suspects-final').inputValue(), 'snap-3');
+  await host.screenshot('suspects');
+});
+
+test('hostile class names, edge names and files render as text', async () => {
+  await host.send(init({ view: 'suspects', suspects: result }));
+  const card = host.page.locator('details.suspect').nth(1);
+  await card.locator('summary').click();
+  assert.equal(await card.locator('.suspect-name').textContent(), hostile);
+  assert.deepEqual(await card.locator('.chip').allTextContents(), ['(GC roots)', hostile, 'cache']);
+  assert.equal(await card.locator('.location-text').textContent(), `/tmp/${hostile}.js:7`);
+  assert.equal(await host.page.locator('#panel-suspects img').count(), 0);
+  await host.page.waitForTimeout(100); // an injected onerror would fire by now
+  assert.deepEqual(host.errors, []);
+  await host.screenshot('suspects-hostile');
+});
+
+test('Go to source with the keyboard posts openSource with the location', async () => {
+  await host.send(init({ view: 'suspects', suspects: result }));
+  await host.page
+    .locator('details.suspect')
+    .first()
+    .getByRole('button', { name: 'Go to source' })
+    .focus();
+  await host.page.keyboard.press('Enter');
+  const posted = await host.waitForPosted(
+    (m): m is Extract<FromWebview, { type: 'openSource' }> => m.type === 'openSource',
+    'openSource',
+  );
+  assert.deepEqual(posted.location, {
+    file: '/work/exercises/user-sessions/app/user/server.js',
+    line: 43,
+    column: 3,
+  });
+  // A suspect without a location says why instead of offering a dead button.
+  const third = host.page.locator('details.suspect').nth(2);
+  await third.locator('summary').focus();
+  await host.page.keyboard.press('Enter');
+  assert.equal(await third.getByRole('button', { name: 'Go to source' }).count(), 0);
+  assert.match((await third.textContent()) ?? '', /No source location/);
+});
+
+test('Find leaks asks for the last three ready snapshots and shows the answer', async () => {
+  let release: (value: SuspectsResult) => void = () => undefined;
+  host.respond('findLeaks', () => new Promise((resolve) => (release = resolve)));
+  const four = snapshots({
+    id: 'snap-4',
+    label: 'S4',
+    file: '/tmp/leakhunt/user-4.heapsnapshot',
+    takenAt: Date.UTC(2026, 10, 23, 9, 5),
+    sizeBytes: 20 * 1024 * 1024,
+    state: 'ready',
+  });
+  await host.send(init({ view: 'suspects', snapshots: four }));
+  assert.equal(await host.page.getByText('Take three snapshots').isVisible(), false);
+  await host.page.getByRole('button', { name: 'Find leaks' }).click();
+  const request = await host.waitForPosted(
+    (m): m is Extract<FromWebview, { type: 'request' }> => m.type === 'request',
+    'findLeaks',
+  );
+  assert.deepEqual(request.request, {
+    method: 'findLeaks',
+    params: { baselineId: 'snap-2', targetId: 'snap-3', finalId: 'snap-4' },
+  });
+  await host.page.getByRole('status').filter({ hasText: 'Finding leaks' }).waitFor();
+  await host.screenshot('suspects-finding');
+  release({
+    baselineId: 'snap-2',
+    targetId: 'snap-3',
+    finalId: 'snap-4',
+    suspects: diff.suspects.slice(0, 1),
+  });
+  await host.page.locator('details.suspect').first().waitFor();
+  assert.equal(await host.page.getByRole('status').count(), 0);
+  assert.equal(await host.page.locator('.results-heading').textContent(), '1 leak suspect');
+});
+
+test('with fewer than three snapshots the view says what to do', async () => {
+  await host.send(init({ view: 'suspects', snapshots: snapshots().slice(0, 2) }));
+  const panel = host.page.locator('#panel-suspects');
+  assert.equal(await panel.getByText('Take three snapshots to find leaks').isVisible(), true);
+  assert.equal(await host.page.getByRole('button', { name: 'Find leaks' }).isVisible(), false);
+  await host.screenshot('suspects-empty');
+});

@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import type { FromWebview, HostRequests } from '../../src/extension/protocol';
+import { FakeHost, RespondWithError } from './fakeHost';
+import { answers, diff, hostile, init, manyClasses, summary } from './fixtures';
+
+type Request = Extract<FromWebview, { type: 'request' }>;
+
+let host: FakeHost;
+before(async () => {
+  host = await FakeHost.open();
+});
+after(async () => {
+  await host?.close();
+});
+beforeEach(async () => {
+  // Each test starts from a fresh page with no saved state.
+  await host.page.evaluate(() => sessionStorage.clear());
+  await host.reload();
+  await host.waitForPosted((m) => m.type === 'ready', 'ready');
+  host.respond('summaryPage', answers.summaryPage(summary.classes));
+  host.respond('comparisonPage', answers.comparisonPage(diff.classes));
+});
+
+function lastRequest<M extends keyof HostRequests>(method: M): HostRequests[M]['params'] {
+  const all = host.requests(method);
+  assert.ok(all.length > 0, `no ${method} request`);
+  return all[all.length - 1];
+}
+
+function waitForRequest(
+  method: keyof HostRequests,
+  matches: (params: Record<string, unknown>) => boolean,
+  what: string,
+): Promise<Request> {
+  return host.waitForPosted(
+    (m): m is Request =>
+      m.type === 'request' &&
+      m.request.method === method &&
+      matches(m.request.params as unknown as Record<string, unknown>),
+    what,
+  );
+}
+
+function columnTexts(table: string, column: number): Promise<string[]> {
+  return host.page.locator(`#${table} tbody tr td:nth-child(${column})`).allTextContents();
+}
+
+test('the summary renders the newest snapshot’s classes by retained size', async () => {
+  await host.send(init({ view: 'summary' }));
+  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  assert.deepEqual(lastRequest('summaryPage'), {
+    snapshotId: 'snap-3',
+    sort: { column: 'retainedSize', descending: true },
+    filter: '',
+    start: 0,
+    count: 100,
+  });
+  const names = await columnTexts('summary-table', 1);
+  assert.equal(names.length, summary.classes.length);
+  assert.equal(names[0], 'Object', 'largest retained size first');
+  const first = await host.page
+    .locator('#summary-table tbody tr')
+    .first()
+    .locator('td')
+    .allTextContents();
+  assert.deepEqual(first, ['Object', '3,507', '191.8 KB', '2.8 MB']);
+  assert.match(
+    (await host.page.locator('.table-count').first().textContent()) ?? '',
+    /21 of 21 classes/,
+  );
+  await host.screenshot('summary');
+});
+
+test('a hostile class name renders as text in the summary and no dialog fires', async () => {
+  await host.send(init({ view: 'summary' }));
+  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  assert.ok((await columnTexts('summary-table', 1)).includes(hostile));
+  assert.equal(await host.page.locator('#summary-table img').count(), 0);
+  assert.deepEqual(host.errors, []);
+});
+
+test('sorting by header click and by Enter sends the sort and sets aria-sort', async () => {
+  await host.send(init({ view: 'summary' }));
+  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  const count = host.page.getByRole('columnheader', { name: 'Count' });
+  await host.page.getByRole('button', { name: 'Count' }).click();
+  await waitForRequest(
+    'summaryPage',
+    (p) => (p.sort as { column: string }).column === 'count',
+    'sort by count',
+  );
+  assert.deepEqual(lastRequest('summaryPage').sort, { column: 'count', descending: true });
+  assert.equal(await count.getAttribute('aria-sort'), 'descending');
+  assert.equal(
+    await host.page.getByRole('columnheader', { name: 'Retained size' }).getAttribute('aria-sort'),
+    null,
+  );
+  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  assert.equal((await columnTexts('summary-table', 1))[0], '(string)');
+
+  // Keyboard: focus the Class header and press Enter (ascending by name first).
+  await host.page.getByRole('button', { name: 'Class' }).focus();
+  await host.page.keyboard.press('Enter');
+  await waitForRequest(
+    'summaryPage',
+    (p) => (p.sort as { column: string }).column === 'name',
+    'sort by name',
+  );
+  assert.deepEqual(lastRequest('summaryPage').sort, { column: 'name', descending: false });
+  await host.page.keyboard.press('Enter');
+  await waitForRequest(
+    'summaryPage',
+    (p) =>
+      (p.sort as { column: string; descending: boolean }).descending &&
+      (p.sort as { column: string }).column === 'name',
+    'sort by name descending',
+  );
+  assert.equal(
+    await host.page.getByRole('columnheader', { name: 'Class' }).getAttribute('aria-sort'),
+    'descending',
+  );
+});
+
+test('the filter is debounced into one request with the typed text', async () => {
+  await host.send(init({ view: 'summary' }));
+  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  const before = host.requests('summaryPage').length;
+  await host.page
+    .getByRole('searchbox', { name: /filter classes/i })
+    .pressSequentially('str', { delay: 20 });
+  await waitForRequest('summaryPage', (p) => p.filter === 'str', 'the filtered request');
+  const after = host.requests('summaryPage').slice(before);
+  assert.deepEqual(
+    after.map((p) => p.filter),
+    ['str'],
+    'one request for the whole word, not one per key',
+  );
+  assert.equal(after[0].start, 0);
+  await host.page.waitForFunction(
+    () => document.querySelectorAll('#summary-table tbody tr').length === 3,
+  );
+  assert.deepEqual(await columnTexts('summary-table', 1), [
+    '(string)',
+    '(concatenated string)',
+    '(sliced string)',
+  ]);
+});
+
+test('paging: the first page only, the next on scroll, then on Load more', async () => {
+  const rows = manyClasses(330); // 351 rows: four pages
+  host.respond('summaryPage', answers.summaryPage(rows));
+  await host.page.setViewportSize({ width: 1000, height: 700 });
+  await host.send(init({ view: 'summary' }));
+  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  assert.equal(await host.page.locator('#summary-table tbody tr').count(), 100, 'never all rows');
+  assert.deepEqual(
+    host.requests('summaryPage').map((p) => p.start),
+    [0],
+  );
+
+  await host.page
+    .locator('.table-scroll')
+    .first()
+    .evaluate((scroller) => {
+      scroller.scrollTop = scroller.scrollHeight;
+    });
+  await waitForRequest('summaryPage', (p) => p.start === 100, 'the second page');
+  await host.page.waitForFunction(
+    () => document.querySelectorAll('#summary-table tbody tr').length === 200,
+  );
+  assert.equal(lastRequest('summaryPage').count, 100);
+  assert.match((await host.page.locator('.table-count').first().textContent()) ?? '', /200 of 351/);
+
+  await host.page.getByRole('button', { name: /Load 100 more/ }).focus();
+  await host.page.keyboard.press('Enter');
+  await waitForRequest('summaryPage', (p) => p.start === 200, 'the third page');
+  await host.page.waitForFunction(
+    () => document.querySelectorAll('#summary-table tbody tr').length >= 300,
+  );
+  await host.screenshot('summary-paged');
+});
+
+test('a failed page is shown in place with its next step', async () => {
+  host.respond('summaryPage', () => {
+    throw new RespondWithError({
+      message: 'The heap worker ran out of memory while parsing S3.',
+      nextStep: 'Raise leakHunt.workerMemoryMB, then open the snapshot again.',
+    });
+  });
+  await host.send(init({ view: 'summary' }));
+  const alert = host.page.locator('#panel-summary [role=alert]');
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /ran out of memory.*Raise leakHunt/);
+  await host.screenshot('summary-error');
+});
+
+test('comparison renders deltas with signs and asks for baseline and target', async () => {
+  await host.send(init({ view: 'comparison' }));
+  await host.page.locator('#comparison-table tbody tr').first().waitFor();
+  assert.deepEqual(lastRequest('comparisonPage'), {
+    baselineId: 'snap-2',
+    targetId: 'snap-3',
+    sort: { column: 'sizeDelta', descending: true },
+    filter: '',
+    start: 0,
+    count: 100,
+  });
+  assert.equal(host.requests('summaryPage').length, 0, 'hidden tabs do not fetch');
+  const rows = await host.page
+    .locator('#comparison-table tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.deepEqual(rows[0], ['(array)', '812', '14', '+798', '+3.1 MB']);
+  assert.deepEqual(
+    rows.find((row) => row[0] === '(closure)'),
+    ['(closure)', '40', '52', '\u221212', '\u2212480 B'],
+  );
+  assert.ok(rows.some((row) => row[0] === hostile));
+  assert.equal(await host.page.locator('#comparison-table img').count(), 0);
+
+  await host.page.locator('#comparison-baseline').selectOption('snap-1');
+  await waitForRequest('comparisonPage', (p) => p.baselineId === 'snap-1', 'the new baseline');
+  await host.page.getByRole('button', { name: 'Count Δ' }).click();
+  await waitForRequest(
+    'comparisonPage',
+    (p) => (p.sort as { column: string }).column === 'countDelta',
+    'sort by count delta',
+  );
+  await host.page
+    .getByRole('searchbox', { name: /filter classes/i })
+    .last()
+    .fill('obj');
+  await waitForRequest('comparisonPage', (p) => p.filter === 'obj', 'the filter');
+  assert.deepEqual(lastRequest('comparisonPage'), {
+    baselineId: 'snap-1',
+    targetId: 'snap-3',
+    sort: { column: 'countDelta', descending: true },
+    filter: 'obj',
+    start: 0,
+    count: 100,
+  });
+  await host.page
+    .getByRole('searchbox', { name: /filter classes/i })
+    .last()
+    .fill('');
+  await host.page.locator('#comparison-table tbody tr').nth(5).waitFor();
+  await host.screenshot('comparison');
+  assert.deepEqual(host.errors, []);
+});
+
+test('comparison with fewer than two snapshots says what to do', async () => {
+  await host.send(init({ view: 'comparison', snapshots: [] }));
+  const panel = host.page.locator('#panel-comparison');
+  assert.match((await panel.textContent()) ?? '', /Take two snapshots to compare/);
+  assert.equal(host.requests('comparisonPage').length, 0);
+  await host.screenshot('comparison-empty');
+});
