@@ -47,7 +47,9 @@ function build() {
         inlineSources: true,
       },
     });
-    const errors = (result.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    const errors = (result.diagnostics || []).filter(
+      (d) => d.category === ts.DiagnosticCategory.Error,
+    );
     if (errors.length) {
       const text = ts.formatDiagnostics(errors, {
         getCanonicalFileName: (name) => name,

@@ -23,7 +23,10 @@ const fixtureManifest = (): Record<string, unknown> =>
 function writeExercise(name: string, manifest: unknown): string {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'exercise.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+  writeFileSync(
+    join(dir, 'exercise.json'),
+    typeof manifest === 'string' ? manifest : JSON.stringify(manifest),
+  );
   return dir;
 }
 
@@ -52,10 +55,26 @@ test('the schema and the TypeScript manifest type name the same fields', () => {
     scenario: 'scenario.md',
     app: 'app',
     services: [
-      { name: 'api', entry: 'server.js', args: ['--x'], env: { A: 'b' }, nodeArgs: ['--max-old-space-size=64'], health: '/health' },
+      {
+        name: 'api',
+        entry: 'server.js',
+        args: ['--x'],
+        env: { A: 'b' },
+        nodeArgs: ['--max-old-space-size=64'],
+        health: '/health',
+      },
     ],
     load: {
-      requests: [{ service: 'api', method: 'POST', path: '/x/{n}', body: { a: 1 }, headers: { h: 'v' }, weight: 2 }],
+      requests: [
+        {
+          service: 'api',
+          method: 'POST',
+          path: '/x/{n}',
+          body: { a: 1 },
+          headers: { h: 'v' },
+          weight: 2,
+        },
+      ],
       rate: 100,
       concurrency: 4,
       count: 100,
@@ -63,7 +82,13 @@ test('the schema and the TypeScript manifest type name the same fields', () => {
     },
     hints: ['one', 'two', 'three'],
     tests: { command: 'node --test test/', timeoutSeconds: 30 },
-    check: { service: 'api', requests: [{ service: 'api', method: 'GET', path: '/' }], warmup: 1, step: 2, thresholdBytesPerRequest: 3 },
+    check: {
+      service: 'api',
+      requests: [{ service: 'api', method: 'GET', path: '/' }],
+      warmup: 1,
+      step: 2,
+      thresholdBytesPerRequest: 3,
+    },
     setup: { command: 'node build.js' },
     solution: 'solution',
   };
@@ -72,7 +97,9 @@ test('the schema and the TypeScript manifest type name the same fields', () => {
     readFileSync(join(__dirname, '../../../../schemas/exercise.schema.json'), 'utf8'),
   ) as { properties: Record<string, unknown> };
   assert.deepEqual(
-    Object.keys(schema.properties).filter((k) => k !== '$schema').sort(),
+    Object.keys(schema.properties)
+      .filter((k) => k !== '$schema')
+      .sort(),
     Object.keys(full).sort(),
   );
 });
@@ -109,7 +136,9 @@ test('paths that climb out of the exercise folder are schema errors', () => {
   const manifest = fixtureManifest();
   manifest.solution = '../elsewhere';
   manifest.scenario = '/etc/passwd';
-  const where = manifestProblems(manifest).map((p) => p.where).sort();
+  const where = manifestProblems(manifest)
+    .map((p) => p.where)
+    .sort();
   assert.deepEqual(where, ['/scenario', '/solution']);
 });
 

@@ -1,9 +1,23 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { PACK_MANIFEST, PackError, packSet, unpackPack, type PackManifest } from '../../../src/exercises';
+import {
+  PACK_MANIFEST,
+  PackError,
+  packSet,
+  unpackPack,
+  type PackManifest,
+} from '../../../src/exercises';
 import { listFiles, sha256 } from '../../../src/exercises/files';
 import { writeZip, type RawEntry } from './zipWriter';
 
@@ -20,7 +34,8 @@ function sandbox(): { dir: string; pack: string; dest: string } {
 
 async function fixtureFiles(): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
-  for (const rel of await listFiles(fixtureSet)) files.set(rel, readFileSync(join(fixtureSet, rel)));
+  for (const rel of await listFiles(fixtureSet))
+    files.set(rel, readFileSync(join(fixtureSet, rel)));
   return files;
 }
 
@@ -47,8 +62,12 @@ function packEntries(files: Map<string, Buffer>, manifestFiles = files): RawEntr
 test('a packed set unpacks to the same files, with solutions marked for graders', async () => {
   const { dir, pack, dest } = sandbox();
   const manifest = await packSet(fixtureSet, pack);
-  assert.ok(manifest.files.some((f) => f.path === 'mini-leak/solution/server.js' && f.role === 'solution'));
-  assert.ok(manifest.files.every((f) => !f.path.startsWith('mini-leak/solution/') || f.role === 'solution'));
+  assert.ok(
+    manifest.files.some((f) => f.path === 'mini-leak/solution/server.js' && f.role === 'solution'),
+  );
+  assert.ok(
+    manifest.files.every((f) => !f.path.startsWith('mini-leak/solution/') || f.role === 'solution'),
+  );
   assert.equal(manifest.includesSolutions, true);
   const result = await unpackPack(pack, dest);
   assert.equal(result.set.name, 'Mini set');
@@ -97,13 +116,15 @@ const hostile: HostileCase[] = [
   },
   {
     name: 'a nested entry climbing out',
-    build: (files) => withExtra(files, [{ name: 'mini-leak/../../escaped2.txt', data: Buffer.from('x') }]),
+    build: (files) =>
+      withExtra(files, [{ name: 'mini-leak/../../escaped2.txt', data: Buffer.from('x') }]),
     message: /\.\.|relative path/,
     mustNotExist: ['escaped2.txt'],
   },
   {
     name: 'an absolute path',
-    build: (files) => withExtra(files, [{ name: join(work, 'absolute.txt'), data: Buffer.from('x') }]),
+    build: (files) =>
+      withExtra(files, [{ name: join(work, 'absolute.txt'), data: Buffer.from('x') }]),
     message: /absolute/,
     mustNotExist: [join(work, 'absolute.txt')],
   },
@@ -120,7 +141,9 @@ const hostile: HostileCase[] = [
   {
     name: 'a symbolic link',
     build: (files) =>
-      withExtra(files, [{ name: 'mini-leak/app/link', data: Buffer.from('/etc/passwd'), mode: 0o120777 }]),
+      withExtra(files, [
+        { name: 'mini-leak/app/link', data: Buffer.from('/etc/passwd'), mode: 0o120777 },
+      ]),
     message: /symbolic link/,
   },
   {
@@ -148,13 +171,17 @@ const hostile: HostileCase[] = [
   {
     name: 'a zip bomb (an entry that expands 1000 times)',
     build: (files) =>
-      withExtra(files, [{ name: 'mini-leak/app/zeros.bin', data: Buffer.alloc(4 * 1024 * 1024), method: 8 }]),
+      withExtra(files, [
+        { name: 'mini-leak/app/zeros.bin', data: Buffer.alloc(4 * 1024 * 1024), method: 8 },
+      ]),
     message: /zip bomb/,
   },
   {
     name: 'an entry larger than it declares',
     build: (files) =>
-      withExtra(files, [{ name: 'mini-leak/app/liar.txt', data: Buffer.alloc(5000, 65), declaredSize: 10 }]),
+      withExtra(files, [
+        { name: 'mini-leak/app/liar.txt', data: Buffer.alloc(5000, 65), declaredSize: 10 },
+      ]),
     message: /damaged|size|bytes/,
   },
   {
@@ -177,14 +204,18 @@ const hostile: HostileCase[] = [
   },
   {
     name: 'a file the pack manifest does not list',
-    build: (files) => withExtra(files, [{ name: 'mini-leak/app/extra.js', data: Buffer.from('1') }]),
+    build: (files) =>
+      withExtra(files, [{ name: 'mini-leak/app/extra.js', data: Buffer.from('1') }]),
     message: /not in leakhunt-pack\.json/,
   },
   {
     name: 'an exercise that breaks the schema',
     build: (files) => {
       const broken = new Map(files);
-      const manifest = JSON.parse(files.get('mini-leak/exercise.json')!.toString()) as Record<string, unknown>;
+      const manifest = JSON.parse(files.get('mini-leak/exercise.json')!.toString()) as Record<
+        string,
+        unknown
+      >;
       delete manifest.check;
       broken.set('mini-leak/exercise.json', Buffer.from(JSON.stringify(manifest)));
       return writeZip(packEntries(broken));

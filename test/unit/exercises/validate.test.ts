@@ -33,7 +33,10 @@ test('validate proves the fixture: pristine fails and leaks, the solution passes
   assert.match(table, /mini-leak\s+pristine\s+fail \(exit 1\)\s+leak \d+ B\/req.*\bok\b/);
   assert.match(table, /mini-leak\s+solution\s+pass\s+no-leak -?\d+ B\/req.*\bok\b/);
   assert.match(table, /1\/1 exercises valid/);
-  assert.ok(io.stderr.some((line) => /tests: node --test/.test(line)), 'progress goes to stderr');
+  assert.ok(
+    io.stderr.some((line) => /tests: node --test/.test(line)),
+    'progress goes to stderr',
+  );
 });
 
 test('a solution that does not fix the leak fails validation, with both reasons', async () => {

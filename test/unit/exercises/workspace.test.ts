@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -32,7 +41,10 @@ test('materialise copies the app only (no solution, hints or manifest) and write
   assert.deepEqual(Object.keys(marker.files).sort(), ['server.js', 'test/server.test.js']);
   assert.match(marker.pristineHash, /^[0-9a-f]{64}$/);
   assert.deepEqual(await readWorkspaceMarker(target), marker);
-  assert.doesNotMatch(readFileSync(join(target, '.leakhunt', 'exercise.json'), 'utf8'), /Stop keeping it/);
+  assert.doesNotMatch(
+    readFileSync(join(target, '.leakhunt', 'exercise.json'), 'utf8'),
+    /Stop keeping it/,
+  );
 });
 
 test('materialise refuses a folder that already holds files', async () => {

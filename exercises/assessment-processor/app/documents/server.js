@@ -6,7 +6,10 @@ const http = require('node:http');
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -29,14 +32,17 @@ function createDocumentService() {
   const counts = { queries: 0, writes: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://documents.local');
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { app: 'OK' });
-    if (req.method === 'GET' && url.pathname === '/stats') return sendJson(res, 200, { ...counts, students: results.size });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { app: 'OK' });
+    if (req.method === 'GET' && url.pathname === '/stats')
+      return sendJson(res, 200, { ...counts, students: results.size });
     const result = /^\/results\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && result) {
       const stored = results.get(decodeURIComponent(result[1]));
       return stored ? sendJson(res, 200, stored) : sendJson(res, 404, { error: 'no result' });
     }
-    if (req.method !== 'POST' || (url.pathname !== '/query' && url.pathname !== '/put')) return sendJson(res, 404, { error: 'not found' });
+    if (req.method !== 'POST' || (url.pathname !== '/query' && url.pathname !== '/put'))
+      return sendJson(res, 404, { error: 'not found' });
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
@@ -46,13 +52,18 @@ function createDocumentService() {
       } catch {
         return sendJson(res, 400, { error: 'body must be JSON' });
       }
-      if (typeof body.studentId !== 'string') return sendJson(res, 400, { error: 'studentId is required' });
+      if (typeof body.studentId !== 'string')
+        return sendJson(res, 400, { error: 'studentId is required' });
       if (url.pathname === '/query') {
         counts.queries++;
         return sendJson(res, 200, { Items: historyOf(body.studentId) });
       }
       counts.writes++;
-      results.set(body.studentId, { studentId: body.studentId, result: body.result, writtenAt: Date.now() });
+      results.set(body.studentId, {
+        studentId: body.studentId,
+        result: body.result,
+        writtenAt: Date.now(),
+      });
       sendJson(res, 200, { ok: true });
     });
   });

@@ -14,7 +14,11 @@ function postJson(url, body, headers, timeoutMs) {
         method: 'POST',
         agent: sharedAgent,
         timeout: timeoutMs,
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
       },
       (res) => {
         const chunks = [];
@@ -52,7 +56,12 @@ class ApiClient {
   async post(path, body, { headers = {} } = {}) {
     let outcome;
     try {
-      const response = await postJson(new URL(path, this.defaults.baseURL), body, { ...this.defaults.headers, ...headers }, this.defaults.timeout);
+      const response = await postJson(
+        new URL(path, this.defaults.baseURL),
+        body,
+        { ...this.defaults.headers, ...headers },
+        this.defaults.timeout,
+      );
       if (response.status >= 400) {
         const error = new Error(`request failed with status ${response.status}`);
         error.response = response;
@@ -62,7 +71,8 @@ class ApiClient {
     } catch (error) {
       outcome = Promise.reject(error);
     }
-    for (const { onFulfilled, onRejected } of this.interceptors.response) outcome = outcome.then(onFulfilled, onRejected);
+    for (const { onFulfilled, onRejected } of this.interceptors.response)
+      outcome = outcome.then(onFulfilled, onRejected);
     return outcome;
   }
 
@@ -83,7 +93,14 @@ class DocumentClient {
   }
 
   put(params) {
-    return { promise: () => this.call('/put', { table: params.TableName, studentId: params.Item.studentId, result: params.Item.result }) };
+    return {
+      promise: () =>
+        this.call('/put', {
+          table: params.TableName,
+          studentId: params.Item.studentId,
+          result: params.Item.result,
+        }),
+    };
   }
 
   async call(path, body) {

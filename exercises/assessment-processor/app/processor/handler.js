@@ -98,7 +98,11 @@ class AssessmentProcessor extends EventEmitter {
   }
 
   async callScoringApi(connection, assessment, history) {
-    const response = await connection.post('/score', { assessment, history, timestamp: Date.now() });
+    const response = await connection.post('/score', {
+      assessment,
+      history,
+      timestamp: Date.now(),
+    });
     return response.data;
   }
 
@@ -116,7 +120,10 @@ let processor; // reused across invocations
 
 /** The Lambda entry point: scores every assessment of an SQS-style batch. */
 async function handler(event) {
-  processor ??= new AssessmentProcessor({ scoringUrl: process.env.SCORING_URL, documentsUrl: process.env.DOCUMENTS_URL });
+  processor ??= new AssessmentProcessor({
+    scoringUrl: process.env.SCORING_URL,
+    documentsUrl: process.env.DOCUMENTS_URL,
+  });
   const assessments = event.Records.map((record) => JSON.parse(record.body));
 
   const results = await Promise.all(

@@ -6,7 +6,10 @@ const { handler } = require('./handler');
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -14,8 +17,10 @@ function sendJson(res, status, body) {
 function createProcessorService() {
   return http.createServer((req, res) => {
     const url = new URL(req.url, 'http://processor.local');
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { app: 'OK' });
-    if (req.method !== 'POST' || url.pathname !== '/invoke') return sendJson(res, 404, { error: 'not found' });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { app: 'OK' });
+    if (req.method !== 'POST' || url.pathname !== '/invoke')
+      return sendJson(res, 404, { error: 'not found' });
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
@@ -25,7 +30,8 @@ function createProcessorService() {
       } catch {
         return sendJson(res, 400, { errorMessage: 'event must be JSON' });
       }
-      if (!Array.isArray(event.Records)) return sendJson(res, 400, { errorMessage: 'event has no Records' });
+      if (!Array.isArray(event.Records))
+        return sendJson(res, 400, { errorMessage: 'event has no Records' });
       handler(event).then(
         (result) => sendJson(res, 200, result),
         (error) => sendJson(res, 500, { errorType: error.name, errorMessage: error.message }),

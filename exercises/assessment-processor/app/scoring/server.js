@@ -5,7 +5,10 @@ const http = require('node:http');
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -14,7 +17,8 @@ function createScoringService() {
   const counts = { scored: 0, refused: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://scoring.local');
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { app: 'OK' });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { app: 'OK' });
     if (req.method === 'GET' && url.pathname === '/stats') return sendJson(res, 200, counts);
     if (req.method === 'POST' && url.pathname === '/score') {
       const chunks = [];
@@ -26,7 +30,8 @@ function createScoringService() {
         } catch {
           return sendJson(res, 400, { error: 'body must be JSON' });
         }
-        const answers = body.assessment && Array.isArray(body.assessment.answers) ? body.assessment.answers : [];
+        const answers =
+          body.assessment && Array.isArray(body.assessment.answers) ? body.assessment.answers : [];
         if (answers.length === 0) {
           counts.refused++;
           return sendJson(res, 422, { error: 'assessment has no answers' });
@@ -38,7 +43,8 @@ function createScoringService() {
           studentId: body.assessment.studentId,
           score: Math.round((100 * correct) / answers.length),
           basedOn: history.length,
-          scoredBy: req.headers['x-student-id'] === body.assessment.studentId ? 'student-scoped' : 'shared',
+          scoredBy:
+            req.headers['x-student-id'] === body.assessment.studentId ? 'student-scoped' : 'shared',
         });
       });
       return;

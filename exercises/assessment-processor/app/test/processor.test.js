@@ -45,7 +45,10 @@ function event(assessments) {
 
 test('an invocation scores every assessment once and stores the result', async () => {
   const before = (await request(`${scoringUrl}/stats`)).body.scored;
-  const answer = await request(invokeUrl, { method: 'POST', body: event([assessment('s-1'), assessment('s-2'), assessment('s-3')]) });
+  const answer = await request(invokeUrl, {
+    method: 'POST',
+    body: event([assessment('s-1'), assessment('s-2'), assessment('s-3')]),
+  });
   assert.equal(answer.status, 200);
   assert.equal(answer.body.processed, 3);
   const after = (await request(`${scoringUrl}/stats`)).body.scored;
@@ -55,7 +58,10 @@ test('an invocation scores every assessment once and stores the result', async (
 });
 
 test('an assessment the scoring API refuses is reported as a batch item failure; the rest are scored', async () => {
-  const answer = await request(invokeUrl, { method: 'POST', body: event([assessment('s-4'), assessment('s-5', []), assessment('s-6')]) });
+  const answer = await request(invokeUrl, {
+    method: 'POST',
+    body: event([assessment('s-4'), assessment('s-5', []), assessment('s-6')]),
+  });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.equal(answer.body.processed, 2);
   assert.deepEqual(answer.body.batchItemFailures, [{ itemIdentifier: 'm-1' }]);
@@ -64,9 +70,19 @@ test('an assessment the scoring API refuses is reported as a batch item failure;
 test('history follows related records but lists each record once, even when they form a cycle', async () => {
   const processor = new AssessmentProcessor({ scoringUrl, documentsUrl });
   const cyclic = await processor.fetchStudentHistory('s-7', 'reading');
-  assert.deepEqual(cyclic.map((item) => item.assessmentId).sort(), ['s-7-past-1', 's-7-past-2', 's-8-past-1', 's-8-past-2']);
+  assert.deepEqual(cyclic.map((item) => item.assessmentId).sort(), [
+    's-7-past-1',
+    's-7-past-2',
+    's-8-past-1',
+    's-8-past-2',
+  ]);
   const chain = await processor.fetchStudentHistory('s-20', 'reading');
-  assert.deepEqual(chain.map((item) => item.assessmentId).sort(), ['s-20-past-1', 's-20-past-2', 's-21-past-1', 's-21-past-2']);
+  assert.deepEqual(chain.map((item) => item.assessmentId).sort(), [
+    's-20-past-1',
+    's-20-past-2',
+    's-21-past-1',
+    's-21-past-2',
+  ]);
 });
 
 test('memory: the warm processor stays flat across invocations', async (t) => {
@@ -79,11 +95,19 @@ test('memory: the warm processor stays flat across invocations', async (t) => {
       send: (i) =>
         request(invokeUrl, {
           method: 'POST',
-          body: event([assessment(`s-${i % 20}`), assessment(`s-${(i + 7) % 20}`), assessment('s-7'), assessment('s-9', [])]),
+          body: event([
+            assessment(`s-${i % 20}`),
+            assessment(`s-${(i + 7) % 20}`),
+            assessment('s-7'),
+            assessment('s-9', []),
+          ]),
         }),
     });
     t.diagnostic(`heap kept per invocation: ${Math.round(perInvocation)} bytes`);
-    assert.ok(perInvocation < 3000, `the processor kept ${Math.round(perInvocation)} bytes per invocation`);
+    assert.ok(
+      perInvocation < 3000,
+      `the processor kept ${Math.round(perInvocation)} bytes per invocation`,
+    );
   } finally {
     console.error = originalError;
   }

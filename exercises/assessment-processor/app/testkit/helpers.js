@@ -22,20 +22,24 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 function request(url, { method = 'GET', body, headers = {} } = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
-        resolve({ status: res.statusCode, body: parsed });
-      });
-    });
+    const req = http.request(
+      url,
+      { method, agent, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text
+          }
+          resolve({ status: res.statusCode, body: parsed });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -51,8 +55,8 @@ async function drive(count, send, concurrency = 8) {
 }
 
 function settledHeap() {
-  if (typeof global.gc !== 'function') throw new Error('run the tests with node --expose-gc');
-  for (let i = 0; i < 4; i++) global.gc();
+  if (typeof globalThis.gc !== 'function') throw new Error('run the tests with node --expose-gc');
+  for (let i = 0; i < 4; i++) globalThis.gc();
   return process.memoryUsage().heapUsed;
 }
 

@@ -99,13 +99,17 @@ let processor; // reused across invocations
  * keeping them.
  */
 async function handler(event) {
-  processor ??= new AssessmentProcessor({ scoringUrl: process.env.SCORING_URL, documentsUrl: process.env.DOCUMENTS_URL });
+  processor ??= new AssessmentProcessor({
+    scoringUrl: process.env.SCORING_URL,
+    documentsUrl: process.env.DOCUMENTS_URL,
+  });
   const outcomes = await Promise.allSettled(
     event.Records.map((record) => processor.processAssessment(JSON.parse(record.body))),
   );
   const batchItemFailures = [];
   outcomes.forEach((outcome, i) => {
-    if (outcome.status === 'rejected') batchItemFailures.push({ itemIdentifier: event.Records[i].messageId });
+    if (outcome.status === 'rejected')
+      batchItemFailures.push({ itemIdentifier: event.Records[i].messageId });
   });
   processor.emit('batch-complete', event.batchId);
   return { processed: outcomes.length - batchItemFailures.length, batchItemFailures };

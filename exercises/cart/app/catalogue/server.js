@@ -11,7 +11,10 @@ const products = [
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -25,7 +28,9 @@ function createCatalogueService() {
     const match = /^\/product\/([^/]+)$/.exec(url.pathname);
     if (match) {
       const product = products.find((p) => p.sku === match[1]);
-      return product ? sendJson(res, 200, product) : sendJson(res, 404, { error: 'no such product' });
+      return product
+        ? sendJson(res, 200, product)
+        : sendJson(res, 404, { error: 'no such product' });
     }
     sendJson(res, 404, { error: 'not found' });
   });

@@ -25,7 +25,10 @@ test('adding items prices them from the catalogue and keeps a running total', as
   await request(`${cartUrl}/cart/t1`, { method: 'DELETE' });
   const first = await request(`${cartUrl}/add/t1/EMB-3/2`);
   assert.equal(first.status, 200);
-  assert.deepEqual(first.body.items.map((i) => [i.sku, i.qty]), [['EMB-3', 2]]);
+  assert.deepEqual(
+    first.body.items.map((i) => [i.sku, i.qty]),
+    [['EMB-3', 2]],
+  );
   const second = await request(`${cartUrl}/add/t1/EMB-3/1`);
   assert.equal(second.body.items[0].qty, 3);
   assert.equal(second.body.total, 3 * second.body.items[0].price);

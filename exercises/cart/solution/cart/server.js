@@ -12,29 +12,37 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 /** Fetches one product from the catalogue; resolves to null when it does not exist. */
 function getProduct(catalogueUrl, sku) {
   return new Promise((resolve, reject) => {
-    const request = http.get(new URL(`/product/${encodeURIComponent(sku)}`, catalogueUrl), { agent }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        if (res.statusCode === 404) return resolve(null);
-        if (res.statusCode !== 200) return reject(new Error(`catalogue answered ${res.statusCode}`));
-        const body = Buffer.concat(chunks).toString('utf8');
-        let product = null;
-        try {
-          product = JSON.parse(body);
-        } catch (error) {
-          console.error(`catalogue sent something that is not JSON for ${sku}: ${error.message}`);
-        }
-        resolve(product);
-      });
-    });
+    const request = http.get(
+      new URL(`/product/${encodeURIComponent(sku)}`, catalogueUrl),
+      { agent },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => {
+          if (res.statusCode === 404) return resolve(null);
+          if (res.statusCode !== 200)
+            return reject(new Error(`catalogue answered ${res.statusCode}`));
+          const body = Buffer.concat(chunks).toString('utf8');
+          let product = null;
+          try {
+            product = JSON.parse(body);
+          } catch (error) {
+            console.error(`catalogue sent something that is not JSON for ${sku}: ${error.message}`);
+          }
+          resolve(product);
+        });
+      },
+    );
     const requestRecord = { sku, initiatedTime: Date.now(), request };
     activeProductRequests.add(requestRecord);
     request.on('close', () => activeProductRequests.delete(requestRecord));
@@ -48,7 +56,8 @@ function total(cart) {
 }
 
 async function addToCart(catalogueUrl, id, sku, qty, res) {
-  if (!Number.isInteger(qty) || qty < 1) return sendJson(res, 400, { error: 'quantity must be a positive integer' });
+  if (!Number.isInteger(qty) || qty < 1)
+    return sendJson(res, 400, { error: 'quantity must be a positive integer' });
   let product;
   try {
     product = await getProduct(catalogueUrl, sku);
@@ -63,7 +72,13 @@ async function addToCart(catalogueUrl, id, sku, qty, res) {
     line.qty += qty;
     line.subtotal = line.qty * line.price;
   } else {
-    cart.items.push({ sku, name: product.name, price: product.price, qty, subtotal: qty * product.price });
+    cart.items.push({
+      sku,
+      name: product.name,
+      price: product.price,
+      qty,
+      subtotal: qty * product.price,
+    });
   }
   carts.set(id, total(cart));
   sendJson(res, 200, cart);
@@ -78,7 +93,8 @@ function createCartService({ catalogueUrl = process.env.CATALOGUE_URL } = {}) {
     if (req.method === 'GET' && parts[0] === 'add' && parts.length === 4)
       return void addToCart(catalogueUrl, parts[1], parts[2], Number(parts[3]), res);
     if (parts[0] === 'cart' && parts.length === 2) {
-      if (req.method === 'DELETE') return sendJson(res, carts.delete(parts[1]) ? 200 : 404, { id: parts[1] });
+      if (req.method === 'DELETE')
+        return sendJson(res, carts.delete(parts[1]) ? 200 : 404, { id: parts[1] });
       const cart = carts.get(parts[1]);
       return cart ? sendJson(res, 200, cart) : sendJson(res, 404, { error: 'no such cart' });
     }

@@ -6,7 +6,10 @@ const { randomUUID } = require('node:crypto');
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -19,10 +22,21 @@ function createPaymentService({ queueUrl = process.env.QUEUE_URL } = {}) {
       const body = JSON.stringify(order);
       const req = http.request(
         new URL('/publish', queueUrl),
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
         (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`queue answered ${res.statusCode}`))));
+          res.on('end', () =>
+            res.statusCode === 202
+              ? resolve()
+              : reject(new Error(`queue answered ${res.statusCode}`)),
+          );
         },
       );
       req.on('error', reject);
@@ -32,7 +46,8 @@ function createPaymentService({ queueUrl = process.env.QUEUE_URL } = {}) {
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://payment.local');
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { app: 'OK' });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { app: 'OK' });
     if (req.method === 'POST' && url.pathname === '/pay') {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));
@@ -44,7 +59,15 @@ function createPaymentService({ queueUrl = process.env.QUEUE_URL } = {}) {
           return sendJson(res, 400, { error: 'body must be JSON' });
         }
         const items = Array.isArray(cart.items) ? cart.items : [];
-        const order = { orderid: randomUUID(), user: String(cart.user || 'anonymous'), items, total: items.reduce((sum, item) => sum + (Number(item.price) || 0) * (Number(item.qty) || 1), 0) };
+        const order = {
+          orderid: randomUUID(),
+          user: String(cart.user || 'anonymous'),
+          items,
+          total: items.reduce(
+            (sum, item) => sum + (Number(item.price) || 0) * (Number(item.qty) || 1),
+            0,
+          ),
+        };
         publish(order).then(
           () => sendJson(res, 200, { orderid: order.orderid }),
           (error) => sendJson(res, 502, { error: `could not queue the order: ${error.message}` }),

@@ -5,7 +5,10 @@ const http = require('node:http');
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -27,8 +30,10 @@ function createQueueService() {
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://queue.local');
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { app: 'OK' });
-    if (req.method === 'GET' && url.pathname === '/depth') return sendJson(res, 200, { depth: messages.length, published });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { app: 'OK' });
+    if (req.method === 'GET' && url.pathname === '/depth')
+      return sendJson(res, 200, { depth: messages.length, published });
     if (req.method === 'POST' && url.pathname === '/publish') {
       const chunks = [];
       req.on('data', (chunk) => chunks.push(chunk));

@@ -33,7 +33,8 @@ after(async () => {
 /** Resolves once dispatch has handled `count` more messages than `since` (shipped, duplicate or rejected). */
 async function handled(since, count) {
   const total = () => dispatch.stats.shipped + dispatch.stats.duplicates + dispatch.stats.rejected;
-  for (let i = 0; i < 3000 && total() < since + count; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 3000 && total() < since + count; i++)
+    await new Promise((r) => setTimeout(r, 10));
   assert.equal(total(), since + count, 'dispatch did not drain the queue in time');
 }
 
@@ -54,7 +55,10 @@ test('a paid order is dispatched once, even when the queue delivers it twice', a
 
 test('payments reach dispatch through the queue and the stats show an empty backlog', async () => {
   const before = handledSoFar();
-  const paid = await request(`${paymentUrl}/pay`, { method: 'POST', body: { user: 'grace', items: [{ sku: 'RED-1', price: 1200, qty: 1 }] } });
+  const paid = await request(`${paymentUrl}/pay`, {
+    method: 'POST',
+    body: { user: 'grace', items: [{ sku: 'RED-1', price: 1200, qty: 1 }] },
+  });
   assert.equal(paid.status, 200);
   assert.match(paid.body.orderid, /^[0-9a-f-]{36}$/);
   await handled(before, 1);
@@ -72,12 +76,13 @@ test('a message without an order id is rejected, not shipped', async () => {
 });
 
 test('memory: dispatch stays flat while orders stream through', async (t) => {
-  const pay = () => request(`${paymentUrl}/pay`, { method: 'POST', body: { user: 'load', items: [] } });
+  const pay = () =>
+    request(`${paymentUrl}/pay`, { method: 'POST', body: { user: 'load', items: [] } });
   const settle = async (count) => {
     const start = handledSoFar();
     await drive(count, pay);
     await handled(start, count);
-    for (let i = 0; i < 4; i++) global.gc();
+    for (let i = 0; i < 4; i++) globalThis.gc();
     return process.memoryUsage().heapUsed;
   };
   await settle(1500);

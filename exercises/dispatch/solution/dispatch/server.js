@@ -13,14 +13,18 @@ const DEDUP_WINDOW_MS = 10 * 60 * 1000;
 
 function forgetOldOrders(now) {
   for (const [id, processedAt] of processedOrderCache) {
-    if (processedOrderCache.size <= MAX_REMEMBERED && now - processedAt.getTime() < DEDUP_WINDOW_MS) break;
+    if (processedOrderCache.size <= MAX_REMEMBERED && now - processedAt.getTime() < DEDUP_WINDOW_MS)
+      break;
     processedOrderCache.delete(id);
   }
 }
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

@@ -22,7 +22,10 @@ export interface App {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -59,7 +62,8 @@ export function createApp(options: AppOptions = {}): App {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://task-api.local');
     const parts = url.pathname.split('/').filter(Boolean);
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { app: 'OK' });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { app: 'OK' });
     if (req.method === 'GET' && url.pathname === '/stats')
       return sendJson(res, 200, {
         cachedSearches: searchCache.size,
@@ -79,8 +83,12 @@ export function createApp(options: AppOptions = {}): App {
     }
     if (req.method === 'POST' && url.pathname === '/tasks') {
       const body = await readJson(req);
-      if (typeof body.title !== 'string' || !body.title) return sendJson(res, 400, { error: 'title is required' });
-      const task = store.create({ title: body.title, owner: typeof body.owner === 'string' ? body.owner : 'anonymous' });
+      if (typeof body.title !== 'string' || !body.title)
+        return sendJson(res, 400, { error: 'title is required' });
+      const task = store.create({
+        title: body.title,
+        owner: typeof body.owner === 'string' ? body.owner : 'anonymous',
+      });
       searchCache.clear();
       return sendJson(res, 201, task);
     }
@@ -118,7 +126,8 @@ export function createApp(options: AppOptions = {}): App {
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: Error) => {
-      if (!res.headersSent) sendJson(res, error instanceof SyntaxError ? 400 : 500, { error: error.message });
+      if (!res.headersSent)
+        sendJson(res, error instanceof SyntaxError ? 400 : 500, { error: error.message });
     });
   });
   return { server, files, shutdown: () => files.closeAll() };

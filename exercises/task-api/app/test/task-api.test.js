@@ -45,8 +45,14 @@ describe('tasks', () => {
     const saved = await request(`${base}/tasks/2`, { method: 'PATCH', body: { status: 'done' } });
     assert.equal(saved.status, 200);
     assert.equal(saved.body.status, 'done');
-    assert.equal((await request(`${base}/tasks/2`, { method: 'PATCH', body: { status: 'lost' } })).status, 400);
-    assert.equal((await request(`${base}/tasks/9999`, { method: 'PATCH', body: { status: 'done' } })).status, 404);
+    assert.equal(
+      (await request(`${base}/tasks/2`, { method: 'PATCH', body: { status: 'lost' } })).status,
+      400,
+    );
+    assert.equal(
+      (await request(`${base}/tasks/9999`, { method: 'PATCH', body: { status: 'done' } })).status,
+      404,
+    );
   });
 
   test('a live client receives the update of a task saved while it waits', async () => {
@@ -58,9 +64,15 @@ describe('tasks', () => {
   });
 
   test('scanning attachments leaves no temporary files and no open files behind', async () => {
-    const clean = await request(`${base}/attachments/scan`, { method: 'POST', body: { note: 'a'.repeat(500) } });
+    const clean = await request(`${base}/attachments/scan`, {
+      method: 'POST',
+      body: { note: 'a'.repeat(500) },
+    });
     assert.equal(clean.status, 200);
-    const infected = await request(`${base}/attachments/scan`, { method: 'POST', body: { note: 'EICAR test' } });
+    const infected = await request(`${base}/attachments/scan`, {
+      method: 'POST',
+      body: { note: 'EICAR test' },
+    });
     assert.equal(infected.status, 422);
     assert.equal((await stats()).openFiles, 0);
     assert.deepEqual(readdirSync(tempDir), []);
@@ -79,14 +91,17 @@ describe('memory', () => {
     measure(t, 'search', (i) => request(`${base}/tasks/search?q=ada&_=${i}`)));
 
   test('updating tasks stays flat', (t) =>
-    measure(t, 'updates', (i) => request(`${base}/tasks/${1 + (i % 5)}`, { method: 'PATCH', body: { status: 'in-progress' } })));
+    measure(t, 'updates', (i) =>
+      request(`${base}/tasks/${1 + (i % 5)}`, { method: 'PATCH', body: { status: 'in-progress' } }),
+    ));
 
   test('short-lived live connections stay flat', (t) =>
     measure(t, 'live', (i) => request(`${base}/live?client=c${i}&timeoutMs=0`)));
 
   // Unclosed files cost file descriptors and disk more than heap: count those instead.
   test('many scans leave no open files and no temporary files', async () => {
-    for (let i = 0; i < 200; i++) await request(`${base}/attachments/scan`, { method: 'POST', body: { note: `upload ${i}` } });
+    for (let i = 0; i < 200; i++)
+      await request(`${base}/attachments/scan`, { method: 'POST', body: { note: `upload ${i}` } });
     assert.equal((await stats()).openFiles, 0, 'files left open');
     assert.equal(readdirSync(tempDir).length, 0, 'temporary files left behind');
   });

@@ -44,10 +44,16 @@ test('the catalogue lists products and finds one by sku', async () => {
 });
 
 test('login accepts the right password and refuses a wrong one', async () => {
-  const ok = await request(`${webUrl}/api/user/login`, { method: 'POST', body: { name: 'ada', password: 'analytical' } });
+  const ok = await request(`${webUrl}/api/user/login`, {
+    method: 'POST',
+    body: { name: 'ada', password: 'analytical' },
+  });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.email, 'ada@example.test');
-  const wrong = await request(`${webUrl}/api/user/login`, { method: 'POST', body: { name: 'ada', password: 'nope' } });
+  const wrong = await request(`${webUrl}/api/user/login`, {
+    method: 'POST',
+    body: { name: 'ada', password: 'nope' },
+  });
   assert.equal(wrong.status, 404);
 });
 

@@ -15,7 +15,10 @@ const knownUsers = new Map([
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -64,12 +67,15 @@ async function login(req, res) {
 function createUserService() {
   return http.createServer((req, res) => {
     const url = new URL(req.url, 'http://user.local');
-    if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { app: 'OK' });
+    if (req.method === 'GET' && url.pathname === '/health')
+      return sendJson(res, 200, { app: 'OK' });
     if (req.method === 'GET' && url.pathname === '/uniqueid') return uniqueId(req, res);
     if (req.method === 'POST' && url.pathname === '/login') return void login(req, res);
     const match = /^\/check\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && match) {
-      return knownUsers.has(match[1]) ? sendJson(res, 200, { exists: true }) : sendJson(res, 404, { exists: false });
+      return knownUsers.has(match[1])
+        ? sendJson(res, 200, { exists: true })
+        : sendJson(res, 404, { exists: false });
     }
     sendJson(res, 404, { error: 'not found' });
   });

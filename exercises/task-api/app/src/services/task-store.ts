@@ -11,7 +11,11 @@ export class TaskStore {
   constructor(private readonly notifications: NotificationService) {
     const owners = ['ada', 'grace', 'linus', 'barbara'];
     for (let i = 0; i < 40; i++)
-      this.insert({ title: `Seed task ${i + 1}`, owner: owners[i % owners.length]!, status: STATUSES[i % 3]! });
+      this.insert({
+        title: `Seed task ${i + 1}`,
+        owner: owners[i % owners.length]!,
+        status: STATUSES[i % 3]!,
+      });
   }
 
   private insert(fields: Pick<Task, 'title' | 'owner' | 'status'>): Task {
@@ -49,7 +53,8 @@ export class TaskStore {
   update(id: string, change: Partial<Pick<Task, 'title' | 'status' | 'owner'>>): Task | undefined {
     const task = this.tasks.get(id);
     if (!task) return undefined;
-    if (change.status !== undefined && !STATUSES.includes(change.status)) throw new RangeError(`unknown status ${change.status}`);
+    if (change.status !== undefined && !STATUSES.includes(change.status))
+      throw new RangeError(`unknown status ${change.status}`);
     Object.assign(task, change, { updatedAt: Date.now() });
     setImmediate(() => this.notifications.taskSaved({ ...task }));
     return task;

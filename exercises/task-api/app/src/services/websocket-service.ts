@@ -22,8 +22,20 @@ export class WebSocketService {
    * Opens a live connection for `clientId`: the response is held until an update arrives or
    * `timeoutMs` passes, then answered with the updates (possibly none).
    */
-  connect(clientId: string, request: IncomingMessage, response: ServerResponse, timeoutMs: number): void {
-    const connection: LiveConnection = { clientId, request, response, pending: [], openedAt: Date.now(), open: true };
+  connect(
+    clientId: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+    timeoutMs: number,
+  ): void {
+    const connection: LiveConnection = {
+      clientId,
+      request,
+      response,
+      pending: [],
+      openedAt: Date.now(),
+      open: true,
+    };
     this.connections.set(`${clientId}#${++this.sequence}`, connection);
     const timer = setTimeout(() => this.flush(connection), timeoutMs);
     response.on('close', () => {
@@ -44,7 +56,10 @@ export class WebSocketService {
   private flush(connection: LiveConnection): void {
     if (!connection.open || connection.response.headersSent) return;
     const body = JSON.stringify({ updates: connection.pending });
-    connection.response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    connection.response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
     connection.response.end(body);
   }
 
