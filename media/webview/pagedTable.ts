@@ -40,10 +40,19 @@ export interface PagedTableOptions<Row, Key extends keyof Row & string> {
 }
 
 const filterDelayMs = 250;
+/** Every body row has this height (CSS pins it), so a row's position is its index times it. */
+const rowHeight = 22;
+/** Rows rendered above and below the visible ones, so short scrolls show no gaps. */
+const overscan = 10;
+/** Pages kept in memory; the ones farthest from the view are dropped first. */
+const maxCachedPages = 12;
+/** Quiet time after the last scroll before missing pages are fetched. */
+const settleDelayMs = 60;
 
 /**
- * A sortable, filterable table that never holds all rows: it asks its source for pages of
- * ~100 rows and loads the next one when the user scrolls to the end or presses "Load more".
+ * A sortable, filterable table over a host-side list it never holds whole: it is windowed
+ * (only the rows in view are in the DOM, spacers stand in for the rest) and fetches the
+ * ~100-row pages the view needs, so scrolling to the end of 50,000 classes asks for one page.
  */
 export class PagedTable<Row, Key extends keyof Row & string> {
   readonly element: HTMLElement;
@@ -51,19 +60,24 @@ export class PagedTable<Row, Key extends keyof Row & string> {
   private readonly countLine: HTMLElement;
   private readonly status: HTMLElement;
   private readonly scroller: HTMLElement;
+  private readonly table: HTMLTableElement;
+  private readonly head: HTMLTableSectionElement;
   private readonly headers = new Map<Key, HTMLTableCellElement>();
   private readonly body: HTMLTableSectionElement;
-  private readonly more: HTMLElement;
-  private readonly moreButton: HTMLButtonElement;
+  private readonly topSpacer: HTMLElement;
+  private readonly bottomSpacer: HTMLElement;
   private readonly pageSize: number;
   private source: PageSource<Row, Key> | undefined;
   private query: TableQuery<Key>;
-  private loaded = 0;
+  private readonly pages = new Map<number, Row[]>();
+  private readonly inFlight = new Set<number>();
+  private readonly failed = new Set<number>();
   private total: number | undefined;
-  private loading = false;
   /** Bumped on every reload so answers to an older query are ignored. */
   private generation = 0;
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
+  private renderQueued = false;
+  private fetchTimer: ReturnType<typeof setTimeout> | undefined;
   /** Hidden tables do not fetch: a comparison page costs the host a diff. */
   private active = false;
   private stale = false;
@@ -92,11 +106,15 @@ export class PagedTable<Row, Key extends keyof Row & string> {
     toolbar.append(filterBox, this.countLine);
 
     this.status = el('div', 'table-status');
+    // Focusable so keyboard users can scroll it with the arrow and page keys.
     this.scroller = el('div', 'table-scroll');
-    const table = el('table', 'grid');
-    table.id = options.id;
-    table.setAttribute('aria-label', options.label);
+    this.scroller.tabIndex = 0;
+    this.scroller.setAttribute('aria-label', `${options.label} (scroll for more)`);
+    this.table = el('table', 'grid');
+    this.table.id = options.id;
+    this.table.setAttribute('aria-label', options.label);
     const headRow = el('tr');
+    headRow.setAttribute('aria-rowindex', '1');
     for (const column of options.columns) {
       const th = el('th', column.numeric ? 'num' : 'name');
       th.scope = 'col';
@@ -108,115 +126,166 @@ export class PagedTable<Row, Key extends keyof Row & string> {
       headRow.append(th);
       this.headers.set(column.key, th);
     }
-    table.createTHead().append(headRow);
-    this.body = table.createTBody();
-
-    this.more = el('div', 'table-more');
-    this.moreButton = el('button', 'button secondary', 'Load more');
-    this.moreButton.type = 'button';
-    this.moreButton.addEventListener('click', () => void this.loadMore());
-    this.more.append(this.moreButton);
-    this.scroller.append(table, this.more);
+    this.head = this.table.createTHead();
+    this.head.append(headRow);
+    this.body = this.table.createTBody();
+    this.topSpacer = this.spacer();
+    this.bottomSpacer = this.spacer();
+    this.scroller.append(this.table);
     this.element.append(toolbar, this.status, this.scroller);
 
-    // Scrolling to the end loads the next page; the button stays for keyboard users.
-    new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) void this.loadMore();
-      },
-      { root: this.scroller },
-    ).observe(this.more);
+    this.scroller.addEventListener('scroll', () => this.queueRender(), { passive: true });
+    new ResizeObserver(() => this.queueRender()).observe(this.scroller);
     this.renderHeaders();
-    this.renderMore();
   }
 
   /** Points the table at a data source (e.g. another snapshot); loads it once visible. */
   setSource(source: PageSource<Row, Key> | undefined): void {
     this.source = source;
-    void this.reload();
+    this.reload();
   }
 
   /** Called when the table's tab is shown or hidden; a stale table loads when shown. */
   setActive(active: boolean): void {
     this.active = active;
-    if (active && this.stale) void this.reload();
+    if (active && this.stale) this.reload();
+    else if (active) this.queueRender();
   }
 
-  /** Drops loaded rows and loads the first page again (or when next shown). */
-  private async reload(): Promise<void> {
+  /** Drops every cached page and starts again from the top (or when next shown). */
+  private reload(): void {
     this.generation++;
-    this.loaded = 0;
+    clearTimeout(this.fetchTimer);
+    this.pages.clear();
+    this.inFlight.clear();
+    this.failed.clear();
     this.total = undefined;
-    this.loading = false;
     this.body.replaceChildren();
+    this.table.removeAttribute('aria-rowcount');
     this.status.replaceChildren();
     this.countLine.textContent = '';
-    this.renderMore();
     this.stale = !this.active;
     if (!this.source || this.stale) return;
     this.scroller.scrollTop = 0;
-    await this.loadMore();
+    this.fetch(0);
   }
 
-  private async loadMore(): Promise<void> {
+  private fetch(index: number): void {
     const source = this.source;
-    if (!source || this.loading) return;
-    if (this.total !== undefined && this.loaded >= this.total) return;
+    if (!source || this.pages.has(index) || this.inFlight.has(index) || this.failed.has(index))
+      return;
     const generation = this.generation;
-    this.loading = true;
-    this.status.replaceChildren(busy(`Loading ${this.options.noun}…`));
-    this.renderMore();
-    try {
-      const page = await source(
-        { sort: { ...this.query.sort }, filter: this.query.filter },
-        this.loaded,
-        this.pageSize,
-      );
-      if (generation !== this.generation) return;
-      this.appendRows(page.rows);
-      this.loaded += page.rows.length;
-      // A short page means the end, whatever `total` claims.
-      this.total = page.rows.length < this.pageSize ? this.loaded : page.total;
-      this.status.replaceChildren();
-    } catch (error) {
-      if (generation !== this.generation || error instanceof RequestDroppedError) return;
-      const shown =
-        error instanceof HostRequestError
-          ? error.shown
-          : { message: String(error), nextStep: 'Reopen the Heap Explorer.' };
-      this.status.replaceChildren(errorBox(shown.message, shown.nextStep));
-    } finally {
-      if (generation === this.generation) {
-        this.loading = false;
-        this.renderMore();
+    this.inFlight.add(index);
+    if (this.total === undefined)
+      this.status.replaceChildren(busy(`Loading ${this.options.noun}…`));
+    source(
+      { sort: { ...this.query.sort }, filter: this.query.filter },
+      index * this.pageSize,
+      this.pageSize,
+    ).then(
+      (page) => {
+        if (generation !== this.generation) return;
+        this.inFlight.delete(index);
+        this.pages.set(index, page.rows);
+        this.total = page.total;
+        this.evictFarPages(index);
+        this.status.replaceChildren();
         this.renderCount();
-      }
-    }
-    if (generation === this.generation) this.fillViewport();
+        this.queueRender();
+      },
+      (error: unknown) => {
+        if (generation !== this.generation || error instanceof RequestDroppedError) return;
+        this.inFlight.delete(index);
+        // Not retried on every scroll; a new sort, filter or source clears it.
+        this.failed.add(index);
+        const shown =
+          error instanceof HostRequestError
+            ? error.shown
+            : { message: String(error), nextStep: 'Reopen the Heap Explorer.' };
+        this.status.replaceChildren(errorBox(shown.message, shown.nextStep));
+      },
+    );
   }
 
-  /** Keeps loading while the end of the table is still on screen (a tall panel, few rows). */
-  private fillViewport(): void {
-    if (this.total === undefined || this.loaded >= this.total) return;
-    const scroller = this.scroller.getBoundingClientRect();
-    const more = this.more.getBoundingClientRect();
-    if (scroller.height > 0 && more.top < scroller.bottom) void this.loadMore();
+  private evictFarPages(near: number): void {
+    if (this.pages.size <= maxCachedPages) return;
+    const byDistance = [...this.pages.keys()].sort(
+      (a, b) => Math.abs(b - near) - Math.abs(a - near),
+    );
+    for (const index of byDistance.slice(0, this.pages.size - maxCachedPages))
+      this.pages.delete(index);
   }
 
-  private appendRows(rows: Row[]): void {
-    const fragment = document.createDocumentFragment();
-    for (const row of rows) {
-      const tr = el('tr');
-      for (const column of this.options.columns) {
-        const tone = column.tone?.(row);
-        const td = el('td', `${column.numeric ? 'num' : 'name'}${tone ? ` ${tone}` : ''}`);
-        td.textContent = column.text(row);
-        if (!column.numeric) td.title = td.textContent;
-        tr.append(td);
-      }
-      fragment.append(tr);
+  /** Coalesces scroll events and page arrivals into one render per frame. */
+  private queueRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      this.render();
+    });
+  }
+
+  /** Renders the rows in view (plus overscan) and fetches the pages they live on. */
+  private render(): void {
+    const total = this.total;
+    const height = this.scroller.clientHeight;
+    if (total === undefined || height === 0) return;
+    this.table.setAttribute('aria-rowcount', String(total + 1));
+    const top = Math.max(0, this.scroller.scrollTop - this.head.offsetHeight);
+    const firstVisible = Math.floor(top / rowHeight);
+    const first = Math.max(0, firstVisible - overscan);
+    const last = Math.min(total, firstVisible + Math.ceil(height / rowHeight) + overscan);
+    this.fetchWhenSettled(first, last);
+
+    const rows: HTMLElement[] = [];
+    for (let index = first; index < last; index++) {
+      const row = this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
+      rows.push(row === undefined ? this.placeholderRow(index) : this.row(row, index));
     }
-    this.body.append(fragment);
+    this.topSpacer.style.height = `${first * rowHeight}px`;
+    this.bottomSpacer.style.height = `${(total - last) * rowHeight}px`;
+    this.body.replaceChildren(this.topSpacer, ...rows, this.bottomSpacer);
+  }
+
+  /** Fetches the pages under rows `[first, last)` once scrolling pauses, not the ones flown past. */
+  private fetchWhenSettled(first: number, last: number): void {
+    clearTimeout(this.fetchTimer);
+    this.fetchTimer = setTimeout(() => {
+      const lastPage = Math.floor((last - 1) / this.pageSize);
+      for (let page = Math.floor(first / this.pageSize); page <= lastPage; page++) this.fetch(page);
+    }, settleDelayMs);
+  }
+
+  private row(row: Row, index: number): HTMLElement {
+    const tr = el('tr', 'row');
+    tr.setAttribute('aria-rowindex', String(index + 2));
+    for (const column of this.options.columns) {
+      const tone = column.tone?.(row);
+      const td = el('td', `${column.numeric ? 'num' : 'name'}${tone ? ` ${tone}` : ''}`);
+      td.textContent = column.text(row);
+      if (!column.numeric) td.title = td.textContent;
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  private placeholderRow(index: number): HTMLElement {
+    const tr = el('tr', 'placeholder');
+    tr.setAttribute('aria-rowindex', String(index + 2));
+    const td = el('td', 'muted', '…');
+    td.colSpan = this.options.columns.length;
+    tr.append(td);
+    return tr;
+  }
+
+  private spacer(): HTMLElement {
+    const tr = el('tr', 'spacer');
+    tr.setAttribute('aria-hidden', 'true');
+    const td = el('td');
+    td.colSpan = this.options.columns.length;
+    tr.append(td);
+    return tr;
   }
 
   private sortBy(column: Column<Row, Key>): void {
@@ -227,7 +296,7 @@ export class PagedTable<Row, Key extends keyof Row & string> {
         : { column: column.key, descending: column.numeric };
     this.renderHeaders();
     this.options.onQueryChange({ sort: { ...this.query.sort }, filter: this.query.filter });
-    void this.reload();
+    this.reload();
   }
 
   private scheduleFilter(): void {
@@ -241,40 +310,24 @@ export class PagedTable<Row, Key extends keyof Row & string> {
     if (filter === this.query.filter) return;
     this.query.filter = filter;
     this.options.onQueryChange({ sort: { ...this.query.sort }, filter });
-    void this.reload();
+    this.reload();
   }
 
   private renderHeaders(): void {
     for (const [key, th] of this.headers) {
       if (key === this.query.sort.column) {
         th.setAttribute('aria-sort', this.query.sort.descending ? 'descending' : 'ascending');
-        th.classList.toggle('descending', this.query.sort.descending);
       } else {
         th.removeAttribute('aria-sort');
-        th.classList.remove('descending');
       }
     }
   }
 
   private renderCount(): void {
-    if (this.total === undefined) {
-      this.countLine.textContent = '';
-      return;
-    }
+    const total = this.total ?? 0;
     const noun = this.options.noun;
     const filtered = this.query.filter ? ` matching “${this.query.filter}”` : '';
     this.countLine.textContent =
-      this.total === 0
-        ? `No ${noun}${filtered}`
-        : `${formatCount(this.loaded)} of ${formatCount(this.total)} ${noun}${filtered}`;
-  }
-
-  private renderMore(): void {
-    const more = this.total === undefined || this.loaded < this.total;
-    this.more.hidden = !this.source || !more;
-    this.moreButton.disabled = this.loading;
-    this.moreButton.textContent = this.loading
-      ? 'Loading…'
-      : `Load ${formatCount(Math.min(this.pageSize, (this.total ?? this.pageSize) - this.loaded))} more`;
+      total === 0 ? `No ${noun}${filtered}` : `${formatCount(total)} ${noun}${filtered}`;
   }
 }

@@ -36,7 +36,7 @@ test('init shows the title, the snapshot list and the requested view', async () 
   assert.equal(await selectedTab(), 'Summary');
   const labels = await host.page.locator('.snapshot .snapshot-label').allTextContents();
   assert.deepEqual(labels, ['S1', 'S2', 'S3']);
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   assert.deepEqual(host.errors, []);
 });
 
@@ -202,7 +202,7 @@ test('a new init drops pending requests: their late answers change nothing', asy
   await host.waitForPosted((m) => m.type === 'request', 'the first request');
   host.respond('summaryPage', answers.summaryPage(summary.classes));
   await host.send(init({ view: 'summary' }));
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   release();
   await host.page.waitForTimeout(100); // let the stale answer arrive
   const names = await host.page.locator('#summary-table td.name').allTextContents();

@@ -43,12 +43,12 @@ function waitForRequest(
 }
 
 function columnTexts(table: string, column: number): Promise<string[]> {
-  return host.page.locator(`#${table} tbody tr td:nth-child(${column})`).allTextContents();
+  return host.page.locator(`#${table} tbody tr.row td:nth-child(${column})`).allTextContents();
 }
 
 test('the summary renders the newest snapshot’s classes by retained size', async () => {
   await host.send(init({ view: 'summary' }));
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   assert.deepEqual(lastRequest('summaryPage'), {
     snapshotId: 'snap-3',
     sort: { column: 'retainedSize', descending: true },
@@ -60,21 +60,21 @@ test('the summary renders the newest snapshot’s classes by retained size', asy
   assert.equal(names.length, summary.classes.length);
   assert.equal(names[0], 'Object', 'largest retained size first');
   const first = await host.page
-    .locator('#summary-table tbody tr')
+    .locator('#summary-table tbody tr.row')
     .first()
     .locator('td')
     .allTextContents();
   assert.deepEqual(first, ['Object', '3,507', '191.8 KB', '2.8 MB']);
   assert.match(
     (await host.page.locator('.table-count').first().textContent()) ?? '',
-    /21 of 21 classes/,
+    /^21 classes$/,
   );
   await host.screenshot('summary');
 });
 
 test('a hostile class name renders as text in the summary and no dialog fires', async () => {
   await host.send(init({ view: 'summary' }));
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   assert.ok((await columnTexts('summary-table', 1)).includes(hostile));
   assert.equal(await host.page.locator('#summary-table img').count(), 0);
   assert.deepEqual(host.errors, []);
@@ -82,7 +82,7 @@ test('a hostile class name renders as text in the summary and no dialog fires', 
 
 test('sorting by header click and by Enter sends the sort and sets aria-sort', async () => {
   await host.send(init({ view: 'summary' }));
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   const count = host.page.getByRole('columnheader', { name: 'Count' });
   await host.page.getByRole('button', { name: 'Count' }).click();
   await waitForRequest(
@@ -96,7 +96,7 @@ test('sorting by header click and by Enter sends the sort and sets aria-sort', a
     await host.page.getByRole('columnheader', { name: 'Retained size' }).getAttribute('aria-sort'),
     null,
   );
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   assert.equal((await columnTexts('summary-table', 1))[0], '(string)');
 
   // Keyboard: focus the Class header and press Enter (ascending by name first).
@@ -124,7 +124,7 @@ test('sorting by header click and by Enter sends the sort and sets aria-sort', a
 
 test('the filter is debounced into one request with the typed text', async () => {
   await host.send(init({ view: 'summary' }));
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   const before = host.requests('summaryPage').length;
   await host.page
     .getByRole('searchbox', { name: /filter classes/i })
@@ -138,7 +138,7 @@ test('the filter is debounced into one request with the typed text', async () =>
   );
   assert.equal(after[0].start, 0);
   await host.page.waitForFunction(
-    () => document.querySelectorAll('#summary-table tbody tr').length === 3,
+    () => document.querySelectorAll('#summary-table tbody tr.row').length === 3,
   );
   assert.deepEqual(await columnTexts('summary-table', 1), [
     '(string)',
@@ -147,38 +147,66 @@ test('the filter is debounced into one request with the typed text', async () =>
   ]);
 });
 
-test('paging: the first page only, the next on scroll, then on Load more', async () => {
+test('paging: only the rows in view are rendered, and scrolling fetches the pages in view', async () => {
   const rows = manyClasses(330); // 351 rows: four pages
+  const sorted = answers.summaryPage(rows)({
+    snapshotId: 'snap-3',
+    sort: { column: 'retainedSize', descending: true },
+    filter: '',
+    start: 0,
+    count: rows.length,
+  }).rows;
   host.respond('summaryPage', answers.summaryPage(rows));
-  await host.page.setViewportSize({ width: 1000, height: 700 });
   await host.send(init({ view: 'summary' }));
-  await host.page.locator('#summary-table tbody tr').first().waitFor();
-  assert.equal(await host.page.locator('#summary-table tbody tr').count(), 100, 'never all rows');
+  const table = host.page.locator('#summary-table');
+  await table.locator('tbody tr.row').first().waitFor();
   assert.deepEqual(
     host.requests('summaryPage').map((p) => p.start),
     [0],
   );
+  assert.equal(await table.getAttribute('aria-rowcount'), '352');
+  const rendered = await table.locator('tbody tr.row').count();
+  assert.ok(rendered > 10 && rendered < 100, `${rendered} rows in the DOM, not all 351`);
+  assert.match(
+    (await host.page.locator('.table-count').first().textContent()) ?? '',
+    /^351 classes$/,
+  );
 
+  // Scroll to row 120: the second page is fetched and its rows shown in place.
   await host.page
     .locator('.table-scroll')
     .first()
     .evaluate((scroller) => {
-      scroller.scrollTop = scroller.scrollHeight;
+      scroller.scrollTop = 120 * 22;
     });
   await waitForRequest('summaryPage', (p) => p.start === 100, 'the second page');
+  const row121 = table.locator('tbody tr[aria-rowindex="122"] td').first();
   await host.page.waitForFunction(
-    () => document.querySelectorAll('#summary-table tbody tr').length === 200,
+    (name) =>
+      document.querySelector('#summary-table tbody tr[aria-rowindex="122"] td')?.textContent ===
+      name,
+    sorted[120].name,
   );
-  assert.equal(lastRequest('summaryPage').count, 100);
-  assert.match((await host.page.locator('.table-count').first().textContent()) ?? '', /200 of 351/);
+  assert.equal(await row121.textContent(), sorted[120].name);
 
-  await host.page.getByRole('button', { name: /Load 100 more/ }).focus();
-  await host.page.keyboard.press('Enter');
-  await waitForRequest('summaryPage', (p) => p.start === 200, 'the third page');
+  // End (keyboard, on the focused scroller) jumps to the last rows: only the last page is asked for.
+  await host.page.locator('.table-scroll').first().focus();
+  await host.page.keyboard.press('End');
+  await waitForRequest('summaryPage', (p) => p.start === 300, 'the last page');
   await host.page.waitForFunction(
-    () => document.querySelectorAll('#summary-table tbody tr').length >= 300,
+    (name) =>
+      [...document.querySelectorAll('#summary-table tbody tr.row td:first-child')].some(
+        (td) => td.textContent === name,
+      ),
+    sorted[350].name,
   );
-  await host.screenshot('summary-paged');
+  assert.deepEqual(
+    host.requests('summaryPage').map((p) => p.start),
+    [0, 100, 300],
+    'the page in between was never needed',
+  );
+  assert.ok((await table.locator('tbody tr').count()) < 100);
+  await host.screenshot('summary-scrolled');
 });
 
 test('a failed page is shown in place with its next step', async () => {
@@ -197,7 +225,7 @@ test('a failed page is shown in place with its next step', async () => {
 
 test('comparison renders deltas with signs and asks for baseline and target', async () => {
   await host.send(init({ view: 'comparison' }));
-  await host.page.locator('#comparison-table tbody tr').first().waitFor();
+  await host.page.locator('#comparison-table tbody tr.row').first().waitFor();
   assert.deepEqual(lastRequest('comparisonPage'), {
     baselineId: 'snap-2',
     targetId: 'snap-3',
@@ -208,7 +236,7 @@ test('comparison renders deltas with signs and asks for baseline and target', as
   });
   assert.equal(host.requests('summaryPage').length, 0, 'hidden tabs do not fetch');
   const rows = await host.page
-    .locator('#comparison-table tbody tr')
+    .locator('#comparison-table tbody tr.row')
     .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   assert.deepEqual(rows[0], ['(array)', '812', '14', '+798', '+3.1 MB']);
   assert.deepEqual(
@@ -243,7 +271,7 @@ test('comparison renders deltas with signs and asks for baseline and target', as
     .getByRole('searchbox', { name: /filter classes/i })
     .last()
     .fill('');
-  await host.page.locator('#comparison-table tbody tr').nth(5).waitFor();
+  await host.page.locator('#comparison-table tbody tr.row').nth(5).waitFor();
   await host.screenshot('comparison');
   assert.deepEqual(host.errors, []);
 });
