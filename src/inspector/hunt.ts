@@ -63,8 +63,9 @@ export async function runHunt(
     }));
     for (const { service, perRequest } of growth)
       run.progress(`  ${service.name}: ${formatBytes(perRequest)} per request`);
-    const chosen: RunningService = growth.reduce((a, b) => (b.perRequest > a.perRequest ? b : a))
-      .service;
+    const chosen: RunningService = growth.reduce((a, b) =>
+      b.perRequest > a.perRequest ? b : a,
+    ).service;
     const index = run.group.services.indexOf(chosen);
     const ladder: LadderStep[] = [
       { requests: 0, usedHeap: before[index]! },
@@ -74,7 +75,10 @@ export async function runHunt(
 
     const snapshots: string[] = [];
     const snapshot = async (label: string): Promise<void> => {
-      const file = join(snapshotDir, `${chosen.name}-${snapshots.length + 1}-${label}.heapsnapshot`);
+      const file = join(
+        snapshotDir,
+        `${chosen.name}-${snapshots.length + 1}-${label}.heapsnapshot`,
+      );
       const t = performance.now();
       let lastReport = 0;
       const { bytes } = await run.guard(

@@ -18,7 +18,8 @@ const TAIL_LINES = 40;
 const TAIL_CHARS = 8000;
 const INSPECTOR_BANNER =
   /^(Debugger listening on |For help, see: https:\/\/nodejs\.org|Debugger attached\.|Debugger ending on |Waiting for the debugger to disconnect)/;
-const OUT_OF_MEMORY = /JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal process out of memory/;
+const OUT_OF_MEMORY =
+  /JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal process out of memory/;
 
 /** `catalogue` → `CATALOGUE_URL`, `price-list` → `PRICE_LIST_URL`. */
 export function urlVariable(serviceName: string): string {
@@ -194,7 +195,8 @@ class Group implements ServiceGroup {
   services: Service[] = [];
   private stopped: Promise<void> | undefined;
   private readonly onProcessExit = (): void => {
-    for (const service of this.services) if (service.child.pid) killGroup(service.child.pid, 'SIGKILL');
+    for (const service of this.services)
+      if (service.child.pid) killGroup(service.child.pid, 'SIGKILL');
   };
 
   constructor() {
@@ -252,7 +254,11 @@ async function startOne(
   if (child.pid !== undefined) options.log?.(`[${spec.name}] started ${entry} (pid ${child.pid})`);
   const spawnFailed = new Promise<never>((_, reject) =>
     child.once('error', (error) =>
-      reject(new ServiceStartError(spec.name, `cannot start ${entry}: ${error.message}`, '', { cause: error })),
+      reject(
+        new ServiceStartError(spec.name, `cannot start ${entry}: ${error.message}`, '', {
+          cause: error,
+        }),
+      ),
     ),
   );
   const exitedEarly = service.exited.then((exit) => {

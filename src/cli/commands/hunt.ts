@@ -13,7 +13,8 @@ export const targetOptions: Record<string, OptionSpec> = {
   entry: {
     type: 'string',
     valueName: '<file.js>',
-    description: 'Run this Node program (it must listen on process.env.PORT) instead of an exercise',
+    description:
+      'Run this Node program (it must listen on process.env.PORT) instead of an exercise',
   },
   request: {
     type: 'string',
@@ -32,7 +33,11 @@ export const targetOptions: Record<string, OptionSpec> = {
     valueName: '<bytes>',
     description: 'Heap growth per request above which it is a leak (--entry default 256)',
   },
-  node: { type: 'string', valueName: '<path>', description: 'Node binary to run the services with' },
+  node: {
+    type: 'string',
+    valueName: '<path>',
+    description: 'Node binary to run the services with',
+  },
   json: { type: 'boolean', description: 'Print the result as JSON on stdout' },
 };
 
@@ -84,7 +89,10 @@ export async function resolveTarget(
     if (requests.length === 0)
       throw new UsageError('--entry needs at least one --request "<METHOD> /path"');
     const file = resolve(io.cwd, entry);
-    const service = basename(file, extname(file)).toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'app';
+    const service =
+      basename(file, extname(file))
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-') || 'app';
     target = {
       appDir: dirname(file),
       manifest: {
@@ -104,7 +112,9 @@ export async function resolveTarget(
     };
   } else {
     if (positionals.length !== 1)
-      throw new UsageError('expects one <exercise-dir>, or --entry <file.js> --request "GET /path"');
+      throw new UsageError(
+        'expects one <exercise-dir>, or --entry <file.js> --request "GET /path"',
+      );
     if (requests.length) throw new UsageError('--request goes with --entry');
     const exercise = await loadExercise(resolve(io.cwd, positionals[0]!));
     target = { appDir: exercise.appDir, manifest: exercise.manifest };
@@ -174,7 +184,8 @@ export const huntCommand: CliCommand = {
       result.suspects.forEach((s, i) => {
         io.out(`  ${i + 1}. ${s.name} ×${s.count}, retaining ${formatBytes(s.retainedSize)}`);
         io.out(`     ${s.path.join(' → ')}`);
-        if (s.location) io.out(`     at ${s.location.file}:${s.location.line}:${s.location.column}`);
+        if (s.location)
+          io.out(`     at ${s.location.file}:${s.location.line}:${s.location.column}`);
       });
     }
     io.out('');

@@ -14,8 +14,8 @@ test('sibling URLs, PORT and HOST reach each service of a pair', async () => {
   await using group = await launchServices({
     appDir: servicesDir,
     services: [
-      { name: 'back', entry: 'back.js' },
-      { name: 'front', entry: 'front.js' },
+      { name: 'back', entry: 'back.mjs' },
+      { name: 'front', entry: 'front.mjs' },
     ],
   });
   assert.match(group.url('front'), /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -30,7 +30,7 @@ test('sibling URLs, PORT and HOST reach each service of a pair', async () => {
 test('a health path makes start-up wait until the service says it is ready', async () => {
   await using group = await launchServices({
     appDir: servicesDir,
-    services: [{ name: 'slow', entry: 'health.js', health: '/health' }],
+    services: [{ name: 'slow', entry: 'health.mjs', health: '/health' }],
   });
   const response = await fetch(`${group.url('slow')}/health`);
   assert.equal(response.status, 200);
@@ -38,11 +38,11 @@ test('a health path makes start-up wait until the service says it is ready', asy
 
 test('a missing entry file is reported before anything starts', async () => {
   await assert.rejects(
-    launchServices({ appDir: servicesDir, services: [{ name: 'ghost', entry: 'nope.js' }] }),
+    launchServices({ appDir: servicesDir, services: [{ name: 'ghost', entry: 'nope.mjs' }] }),
     (error: unknown) =>
       error instanceof ServiceStartError &&
       error.service === 'ghost' &&
-      /entry file not found: .*nope\.js/.test(error.message),
+      /entry file not found: .*nope\.mjs/.test(error.message),
   );
 });
 
@@ -50,7 +50,7 @@ test('a service that exits at start-up is reported with its stderr', async () =>
   await assert.rejects(
     launchServices({
       appDir: servicesDir,
-      services: [{ name: 'crashy', entry: 'crash-at-start.js' }],
+      services: [{ name: 'crashy', entry: 'crash-at-start.mjs' }],
     }),
     (error: unknown) =>
       error instanceof ServiceStartError &&
@@ -66,7 +66,7 @@ test('a service that never listens times out with a clear message and is stopped
   await assert.rejects(
     launchServices({
       appDir: servicesDir,
-      services: [{ name: 'mute', entry: 'never-listens.js' }],
+      services: [{ name: 'mute', entry: 'never-listens.mjs' }],
       startTimeoutMs: 1500,
       log: (line) => logged.push(line),
     }),
@@ -84,7 +84,7 @@ test('a service that never listens times out with a clear message and is stopped
 test('stopping a group kills the service and the processes it spawned', async () => {
   const group = await launchServices({
     appDir: servicesDir,
-    services: [{ name: 'parent', entry: 'with-child.js' }],
+    services: [{ name: 'parent', entry: 'with-child.mjs' }],
   });
   const pgid = group.service('parent').pid;
   await eventually(() => processesInGroup(pgid).length === 2);
@@ -102,8 +102,8 @@ test('aborting while services start stops what was started', async () => {
   const launching = launchServices({
     appDir: servicesDir,
     services: [
-      { name: 'first', entry: 'with-child.js' },
-      { name: 'second', entry: 'never-listens.js' },
+      { name: 'first', entry: 'with-child.mjs' },
+      { name: 'second', entry: 'never-listens.mjs' },
     ],
     signal: controller.signal,
     log: (line) => {

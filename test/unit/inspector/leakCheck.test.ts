@@ -50,7 +50,7 @@ test('a service that runs out of memory under load is reported as such, with its
     difficulty: 'easy',
     minutes: 1,
     scenario: 'x.md',
-    services: [{ name: 'hog', entry: 'oom.js', nodeArgs: ['--max-old-space-size=32'] }],
+    services: [{ name: 'hog', entry: 'oom.mjs', nodeArgs: ['--max-old-space-size=32'] }],
     load: { requests: [{ service: 'hog', method: 'GET', path: '/' }], concurrency: 2 },
     hints: [],
     tests: { command: 'true' },

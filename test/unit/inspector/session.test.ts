@@ -18,7 +18,7 @@ async function tempDir(): Promise<string> {
 test('samples carry used and total heap and the process RSS, as a stream', async () => {
   await using group = await launchServices({
     appDir: servicesDir,
-    services: [{ name: 'steady', entry: 'steady.js' }],
+    services: [{ name: 'steady', entry: 'steady.mjs' }],
   });
   const session = group.service('steady').session;
   const one = await session.sample();
@@ -45,7 +45,7 @@ test('a snapshot streams to a complete file and script ids resolve to the servic
   try {
     await using group = await launchServices({
       appDir: servicesDir,
-      services: [{ name: 'leaky', entry: 'leaky.js' }],
+      services: [{ name: 'leaky', entry: 'leaky.mjs' }],
     });
     const session = group.service('leaky').session;
     await session.collectGarbage();
@@ -61,7 +61,7 @@ test('a snapshot streams to a complete file and script ids resolve to the servic
     assert.deepEqual(readdirSync(dir), ['leaky.heapsnapshot']);
     const resolve = session.scriptResolver();
     const files = Array.from({ length: 500 }, (_, id) => resolve(id)).filter(Boolean);
-    assert.ok(files.includes(join(servicesDir, 'leaky.js')), 'the service file is in the map');
+    assert.ok(files.includes(join(servicesDir, 'leaky.mjs')), 'the service file is in the map');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -72,7 +72,7 @@ test('an inspector disconnect mid-snapshot removes the partial file and raises',
   try {
     await using group = await launchServices({
       appDir: servicesDir,
-      services: [{ name: 'big', entry: 'big-heap.js' }],
+      services: [{ name: 'big', entry: 'big-heap.mjs' }],
     });
     const service = group.service('big');
     const file = join(dir, 'big.heapsnapshot');
@@ -102,7 +102,7 @@ test('an aborted snapshot removes its partial file and rejects with the abort re
   try {
     await using group = await launchServices({
       appDir: servicesDir,
-      services: [{ name: 'big', entry: 'big-heap.js' }],
+      services: [{ name: 'big', entry: 'big-heap.mjs' }],
     });
     const controller = new AbortController();
     const reason = new Error('interrupted');
@@ -122,9 +122,13 @@ test('an aborted snapshot removes its partial file and rejects with the abort re
 });
 
 test('attach works by ws:// URL and by inspector port, and refuses non-loopback hosts', async () => {
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', join(servicesDir, 'never-listens.js')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--inspect=127.0.0.1:0', join(servicesDir, 'never-listens.mjs')],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   try {
     const wsUrl = await new Promise<string>((found, reject) => {
       let text = '';

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/common/packageRoot';
 
-/** Folder of the tiny test services (plain .js, run as they are). */
+/** Folder of the tiny test services (plain ES modules, run by node as they are). */
 export const servicesDir = join(packageRoot(), 'test', 'fixtures', 'services');
 export const miniLeakDir = join(packageRoot(), 'test', 'fixtures', 'exercises', 'mini-leak');
 

@@ -21,7 +21,11 @@ interface Recorded {
 }
 
 /** A loopback server that records what it receives; `/missing...` answers 404. */
-async function recordingServer(): Promise<{ url: string; seen: Recorded[]; close(): Promise<void> }> {
+async function recordingServer(): Promise<{
+  url: string;
+  seen: Recorded[];
+  close(): Promise<void>;
+}> {
   const seen: Recorded[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -65,7 +69,8 @@ test('a non-loopback target is refused before any request is sent', async () => 
         ],
         count: 10,
       }),
-      (error: unknown) => error instanceof NonLoopbackTargetError && /10\.1\.2\.3/.test(error.message),
+      (error: unknown) =>
+        error instanceof NonLoopbackTargetError && /10\.1\.2\.3/.test(error.message),
     );
     assert.equal(server.seen.length, 0);
   } finally {
@@ -122,7 +127,9 @@ test('a run sends the count, counts 2xx and non-2xx, posts JSON bodies and reuse
     const posts = server.seen.filter((r) => r.method === 'POST');
     assert.equal(posts.length, 30);
     assert.deepEqual(JSON.parse(posts[0]!.body), { item: 'tea' });
-    const numbers = server.seen.map((r) => Number(/\/(\d+)$/.exec(r.url)?.[1])).sort((x, y) => x - y);
+    const numbers = server.seen
+      .map((r) => Number(/\/(\d+)$/.exec(r.url)?.[1]))
+      .sort((x, y) => x - y);
     assert.equal(numbers[0], 100);
     assert.equal(numbers.at(-1), 139);
     assert.ok(new Set(server.seen.map((r) => r.socket)).size <= 4, 'keep-alive reuses sockets');

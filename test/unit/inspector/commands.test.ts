@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { CliIo } from '../../../src/cli/command';
+import { parseRequest } from '../../../src/cli/commands/hunt';
+import { runCli } from '../../../src/cli/main';
+import { childPids, miniLeakDir, processesInGroup, servicesDir } from './support';
+
+function capture(signal = new AbortController().signal): CliIo & {
+  stdout: string[];
+  stderr: string[];
+} {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    signal,
+    cwd: servicesDir,
+  };
+}
+
+const quick = ['--count', '300', '--warmup', '50', '--threshold', '1000'];
+
+test('check exits 1 for a leak and 0 without one, with the ladder printed', async () => {
+  const leaky = capture();
+  const code = await runCli(
+    ['check', '--entry', 'leaky.mjs', '--request', 'GET /visit/{n}', ...quick],
+    leaky,
+  );
+  assert.equal(code, 1, leaky.stderr.join('\n'));
+  assert.match(
+    leaky.stdout[0] ?? '',
+    /^leak: 'leaky' keeps \d+ KB per request \(threshold 1000 B\)/,
+  );
+  assert.equal(leaky.stdout.length, 6, 'a header and four rungs follow the verdict');
+  const steady = capture();
+  assert.equal(
+    await runCli(
+      ['check', '--entry', 'steady.mjs', '--request', 'GET /visit/{n}', ...quick],
+      steady,
+    ),
+    0,
+  );
+  assert.match(steady.stdout[0] ?? '', /^no leak: 'steady'/);
+});
+
+test('check exits 2 when the service cannot start, naming the reason', async () => {
+  const io = capture();
+  assert.equal(
+    await runCli(['check', '--entry', 'crash-at-start.mjs', '--request', 'GET /'], io),
+    2,
+  );
+  assert.match(io.stderr.join('\n'), /exited with code 1 before it was ready[\s\S]*DATABASE_URL/);
+  const missing = capture();
+  assert.equal(await runCli(['check', '--entry', 'nope.mjs', '--request', 'GET /'], missing), 2);
+  assert.match(missing.stderr.join('\n'), /entry file not found/);
+});
+
+test('bad command lines are one-line usage errors', async () => {
+  for (const argv of [
+    ['hunt', '--entry', 'leaky.mjs'],
+    ['hunt', '--entry', 'leaky.mjs', '--request', 'FETCH /'],
+    ['hunt', '--entry', 'leaky.mjs', '--request', 'POST /x {not json'],
+    ['hunt', 'a', 'b'],
+    ['check', miniLeakDir, '--entry', 'leaky.mjs', '--request', 'GET /'],
+    ['check', miniLeakDir, '--count', 'many'],
+  ]) {
+    const io = capture();
+    assert.equal(await runCli(argv, io), 2, argv.join(' '));
+    assert.equal(io.stderr.length, 1, io.stderr.join('\n'));
+  }
+  assert.deepEqual(parseRequest('post /orders/{n} {"qty":2}', 'shop'), {
+    service: 'shop',
+    method: 'POST',
+    path: '/orders/{n}',
+    body: { qty: 2 },
+  });
+});
+
+test('hunt --json prints exactly the documented shape', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'leakhunt-cli-'));
+  try {
+    const io = capture();
+    assert.equal(await runCli(['hunt', miniLeakDir, '--json', '--snapshots', dir], io), 0);
+    const result = JSON.parse(io.stdout.join('\n')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(result), [
+      'verdict',
+      'service',
+      'bytesPerRequest',
+      'snapshots',
+      'suspects',
+    ]);
+    assert.equal(result.verdict, 'leak');
+    const suspects = result.suspects as { name: string; location?: { file: string } }[];
+    assert.deepEqual(Object.keys(suspects[0]!), [
+      'name',
+      'count',
+      'retainedSize',
+      'path',
+      'location',
+    ]);
+    assert.match(suspects[0]!.location!.file, /mini-leak\/app\/server\.mjs$/);
+    assert.ok(
+      io.stderr.some((line) => /hunting in 'api'/.test(line)),
+      'progress went to stderr',
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C during hunt stops the services, removes the partial snapshot and exits 130', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'leakhunt-cli-'));
+  try {
+    const controller = new AbortController();
+    const pids = new Set<number>();
+    const io = capture(controller.signal);
+    io.err = (text) => {
+      io.stderr.push(text);
+      childPids().forEach((pid) => pids.add(pid));
+      if (/baseline snapshot \d+%/.test(text)) controller.abort();
+    };
+    assert.equal(await runCli(['hunt', miniLeakDir, '--snapshots', dir], io), 130);
+    assert.match(io.stderr.at(-1) ?? '', /interrupted/);
+    assert.deepEqual(readdirSync(dir), []);
+    assert.ok(pids.size >= 1);
+    for (const pid of pids) assert.deepEqual(processesInGroup(pid), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadExercise } from '../../../src/exercises/exercise';
+import { runHunt, type HuntTimings } from '../../../src/inspector/hunt';
+import { childPids, miniLeakDir, processesInGroup } from './support';
+
+test('a hunt names the growing service, the leaking class and its source line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'leakhunt-hunt-'));
+  try {
+    const { appDir, manifest } = await loadExercise(miniLeakDir);
+    let timings: HuntTimings | undefined;
+    const result = await runHunt({
+      appDir,
+      manifest,
+      snapshotDir: dir,
+      onTimings: (t) => (timings = t),
+    });
+    assert.deepEqual(Object.keys(result), [
+      'verdict',
+      'service',
+      'bytesPerRequest',
+      'snapshots',
+      'suspects',
+    ]);
+    assert.equal(result.verdict, 'leak');
+    assert.equal(result.service, 'api');
+    assert.ok(result.bytesPerRequest > manifest.check.thresholdBytesPerRequest);
+    assert.deepEqual(
+      result.snapshots.map((file) => file.slice(dir.length + 1)),
+      ['api-1-baseline.heapsnapshot', 'api-2-target.heapsnapshot', 'api-3-final.heapsnapshot'],
+    );
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      result.snapshots.map((f) => f.slice(dir.length + 1)),
+    );
+    const top = result.suspects[0];
+    assert.equal(top?.name, 'Session');
+    // Allocated during the first measured load (count requests) and still alive at the end.
+    assert.equal(top?.count, manifest.load.count);
+    assert.equal(top?.location?.file, join(appDir, 'server.mjs'));
+    assert.ok(top?.path.includes('sessions'), top?.path.join(' → '));
+    assert.ok(timings && timings.snapshotMs > 0 && timings.totalMs >= timings.snapshotMs);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an interrupted hunt stops its services and leaves no partial snapshot', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'leakhunt-hunt-'));
+  try {
+    const { appDir, manifest } = await loadExercise(miniLeakDir);
+    const controller = new AbortController();
+    const reason = new Error('Ctrl-C');
+    const pids = new Set<number>();
+    let partialSeen = false;
+    await assert.rejects(
+      runHunt({
+        appDir,
+        manifest,
+        snapshotDir: dir,
+        signal: controller.signal,
+        onProgress: (message) => {
+          childPids().forEach((pid) => pids.add(pid));
+          if (/target snapshot \d+%/.test(message) && !controller.signal.aborted) {
+            partialSeen = existsSync(join(dir, 'api-2-target.heapsnapshot.part'));
+            controller.abort(reason);
+          }
+        },
+      }),
+      (error) => error === reason,
+    );
+    assert.ok(partialSeen, 'the hunt was stopped while a snapshot was being written');
+    assert.deepEqual(readdirSync(dir), ['api-1-baseline.heapsnapshot']);
+    assert.ok(pids.size >= 1);
+    for (const pid of pids) assert.deepEqual(processesInGroup(pid), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
