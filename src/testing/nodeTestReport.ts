@@ -59,6 +59,25 @@ export interface TestReport {
   bailOut?: string;
   /** The runner's own closing summary (`tests`, `pass`, `fail`, `duration_ms`...), when printed. */
   runnerSummary?: Record<string, number>;
+  /**
+   * False when no `TAP version` line was seen: the command did not run node's test runner with
+   * the TAP reporter (e.g. it chose another reporter), so "no tests" means nothing.
+   */
+  tapSeen: boolean;
+}
+
+/**
+ * The environment to run a test command with so that `node --test` reports TAP on stdout,
+ * whatever wraps it (`node --test test/`, `npm test`...). The command must not name a reporter
+ * itself: node then refuses to start (reporter and destination counts differ) and the report
+ * has `tapSeen: false`. Drops NODE_TEST_CONTEXT, which would make a runner started from inside
+ * a test report to its parent instead.
+ */
+export function tapReporterEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...base };
+  delete env.NODE_TEST_CONTEXT;
+  env.NODE_OPTIONS = [base.NODE_OPTIONS, '--test-reporter=tap'].filter(Boolean).join(' ');
+  return env;
 }
 
 /** Callbacks for a live run; each fires as soon as the line that completes it was fed. */
@@ -141,6 +160,7 @@ export class NodeTapParser {
       tests,
       totals: countTotals(tests),
       output: this.output,
+      tapSeen: this.versionSeen,
       ...(this.bailOut !== undefined ? { bailOut: this.bailOut } : {}),
       ...(this.runnerSummary ? { runnerSummary: this.runnerSummary } : {}),
     };

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import {
   NodeTapParser,
   parseNodeTap,
+  tapReporterEnv,
   type TestReport,
   type TestResult,
 } from '../../../src/testing/nodeTestReport';
@@ -47,10 +48,8 @@ throw new Error('boom at load');
 let tap = '';
 let report: TestReport;
 
-/** Runs node's own test runner; without NODE_TEST_CONTEXT it would report to us, not as TAP. */
-function runNodeTest(args: string[]): Promise<string> {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT;
+/** Runs node's own test runner the way the editor will: the TAP reporter chosen by environment. */
+function runNodeTest(args: string[], env = tapReporterEnv(process.env)): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: dir, env, timeout: 60_000 }, (error, stdout) => {
       // Exit code 1 is expected: some of the tests fail on purpose.
@@ -62,7 +61,7 @@ function runNodeTest(args: string[]): Promise<string> {
 
 before(async () => {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  tap = await runNodeTest(['--test', '--test-reporter=tap', 'basic.test.js', 'broken.test.js']);
+  tap = await runNodeTest(['--test', 'basic.test.js', 'broken.test.js']);
   report = parseNodeTap(tap);
 });
 
@@ -74,6 +73,7 @@ function find(tests: TestResult[], path: string[]): TestResult {
 }
 
 test('real output becomes a tree with statuses, paths and suites', () => {
+  assert.equal(report.tapSeen, true);
   assert.deepEqual(
     report.tests.map((t) => [t.name, t.status]),
     [
@@ -168,7 +168,7 @@ test('fed in small chunks it reports the same tree, children before parents, liv
 });
 
 test('output without process isolation: console lines before and between TAP lines', async () => {
-  const text = await runNodeTest(['--test-reporter=tap', 'basic.test.js']);
+  const text = await runNodeTest(['basic.test.js']);
   const direct = parseNodeTap(text);
   assert.deepEqual(
     direct.tests.map((t) => t.name),
@@ -197,6 +197,17 @@ test('output cut off mid-run reports the unfinished tests as failed', () => {
     cart.children.map((t) => t.name),
     ['is empty at first', 'checkout'],
   );
+});
+
+test('output of another reporter is flagged as not TAP rather than read as no tests', async () => {
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  const spec = parseNodeTap(
+    await runNodeTest(['--test', '--test-reporter=spec', 'basic.test.js'], env),
+  );
+  assert.equal(spec.tapSeen, false);
+  assert.deepEqual(spec.tests, []);
+  assert.ok(spec.output.some((line) => line.includes('compares objects')));
 });
 
 test('a bail-out closes the tests it cut short as failed, keeping finished children', () => {
@@ -248,4 +259,32 @@ test('a bail-out closes the tests it cut short as failed, keeping finished child
   assert.match(find(bailed.tests, ['outer']).message ?? '', /no result was reported/);
   assert.equal(bailed.totals.failed, 4);
   assert.equal(bailed.runnerSummary?.cancelled, 3);
+});
+
+test('locations as Windows paths or file URLs, and truncated long values, are read back', () => {
+  const text = [
+    'TAP version 13',
+    '# Subtest: on windows',
+    'not ok 1 - on windows',
+    '  ---',
+    "  location: 'C:\\\\work\\\\cart.test.js:7:3'",
+    "  error: 'it\\'s \\u00e9\\x41'",
+    '  stack: |-',
+    '    TestContext.<anonymous> (C:\\work\\cart.test.js:9:11)',
+    '  ...',
+    '# Subtest: esm',
+    'not ok 2 - esm',
+    '  ---',
+    "  location: 'file:///work/cart.test.mjs:3:1'",
+    "  expected: 'aaaa'... 9990 more characters",
+    '  actual: ~',
+    '  ...',
+  ].join('\n');
+  const [windows, esm] = parseNodeTap(text).tests;
+  assert.deepEqual(windows?.location, { file: 'C:\\work\\cart.test.js', line: 7, column: 3 });
+  assert.deepEqual(windows?.errorLocation, { file: 'C:\\work\\cart.test.js', line: 9, column: 11 });
+  assert.equal(windows?.message, "it's éA");
+  assert.deepEqual(esm?.location, { file: '/work/cart.test.mjs', line: 3, column: 1 });
+  assert.equal(esm?.expected, 'aaaa... 9990 more characters');
+  assert.equal(esm?.actual, 'null');
 });
