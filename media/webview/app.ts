@@ -1,5 +1,6 @@
 import {
   assertNever,
+  type ExplorerSelection,
   type ExplorerView,
   type SnapshotInfo,
   type ToWebview,
@@ -44,10 +45,7 @@ export class ExplorerApp {
 
     this.header = new SnapshotHeader(
       (command) => api.postMessage({ type: 'command', command }),
-      (snapshotId) => {
-        this.summary.show(snapshotId);
-        this.tabs.select('summary');
-      },
+      (snapshotId) => this.show('summary', { snapshotId }),
     );
     this.alerts = el('div', 'alerts');
     this.live = new LiveView();
@@ -110,7 +108,7 @@ export class ExplorerApp {
         this.show('suspects');
         break;
       case 'show':
-        this.show(message.view);
+        this.show(message.view, message.selection);
         break;
       case 'response':
         this.client.handleResponse(message);
@@ -146,7 +144,12 @@ export class ExplorerApp {
     this.suspects.setSnapshots(this.snapshots);
   }
 
-  private show(view: ExplorerView): void {
+  private show(view: ExplorerView, selection?: ExplorerSelection): void {
+    if (selection) {
+      this.summary.select(selection);
+      this.comparison.select(selection);
+      this.suspects.select(selection);
+    }
     if (view !== this.tabs.view) this.tabs.select(view);
   }
 

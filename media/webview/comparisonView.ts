@@ -1,9 +1,9 @@
-import type { ClassDelta, SnapshotInfo } from '../../src/extension/protocol';
-import { el, emptyState, labelledSelect, setOptions } from './dom';
+import type { ClassDelta, ExplorerSelection, SnapshotInfo } from '../../src/extension/protocol';
+import { busy, el, emptyState, labelledSelect, setOptions } from './dom';
 import { formatBytes, formatCount, formatSigned } from './format';
 import type { HostClient } from './hostClient';
 import { PagedTable, type TableQuery } from './pagedTable';
-import { pick, readySnapshots, snapshotOption } from './snapshots';
+import { pick, snapshotOption, stillCapturing, usableSnapshots } from './snapshots';
 import type { UiState } from './state';
 
 type DeltaKey = keyof ClassDelta;
@@ -24,6 +24,8 @@ export class ComparisonView {
   private readonly empty: HTMLElement;
   private readonly same: HTMLElement;
   private readonly pickers: HTMLElement;
+  private readonly waiting: HTMLElement;
+  private snapshots: readonly SnapshotInfo[] = [];
   private shownKey: string | undefined;
 
   constructor(
@@ -88,7 +90,8 @@ export class ComparisonView {
       'Take two snapshots to compare',
       'Take a snapshot, drive some load (Start load), then take another: the comparison shows which classes grew.',
     );
-    this.element.append(this.empty, this.pickers, this.same, this.table.element);
+    this.waiting = el('div', 'view-status');
+    this.element.append(this.empty, this.pickers, this.same, this.waiting, this.table.element);
   }
 
   /** Tells the view whether its tab is visible; it only fetches while visible. */
@@ -101,17 +104,35 @@ export class ComparisonView {
     this.shownKey = undefined;
   }
 
+  /** Compares the snapshots the host asked for (`show` with a selection, e.g. Compare Snapshots…). */
+  select(selection: ExplorerSelection): void {
+    if (selection.baselineId === undefined && selection.targetId === undefined) return;
+    this.state.baselineId = selection.baselineId ?? this.state.baselineId;
+    this.state.targetId = selection.targetId ?? this.state.targetId;
+    this.save();
+    this.setSnapshots(this.snapshots);
+  }
+
   setSnapshots(snapshots: readonly SnapshotInfo[]): void {
-    const ready = readySnapshots(snapshots);
-    const ids = ready.map((snapshot) => snapshot.id);
+    this.snapshots = snapshots;
+    const usable = usableSnapshots(snapshots);
+    const ids = usable.map((snapshot) => snapshot.id);
+    const waiting = stillCapturing(snapshots, [this.state.baselineId, this.state.targetId]);
     const baselineId = pick(ids, this.state.baselineId, ids.at(-2));
     const targetId = pick(ids, this.state.targetId, ids.at(-1));
-    const options = ready.map(snapshotOption);
+    const options = usable.map(snapshotOption);
     setOptions(this.baseline, options, baselineId);
     setOptions(this.target, options, targetId);
-    const enough = ready.length >= 2;
-    this.empty.hidden = enough;
+    const enough = usable.length >= 2;
+    this.empty.hidden = enough || waiting !== undefined;
     this.pickers.hidden = !enough;
+    this.waiting.replaceChildren(
+      ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),
+    );
+    if (waiting) {
+      this.same.hidden = this.table.element.hidden = true;
+      return;
+    }
     this.choose(enough ? baselineId : undefined, enough ? targetId : undefined);
   }
 

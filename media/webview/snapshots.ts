@@ -2,19 +2,32 @@ import type { ExplorerCommand, SnapshotInfo, SnapshotState } from '../../src/ext
 import { el, icon, iconButton } from './dom';
 import { formatBytes, formatTime } from './format';
 
-/** Snapshots that can be analysed, oldest first. */
-export function readySnapshots(snapshots: readonly SnapshotInfo[]): SnapshotInfo[] {
+/**
+ * Snapshots that can be analysed, oldest first. `parsing` ones count: their file is complete and
+ * the worker is reading it (the host marks a snapshot `parsing` while answering a request for it).
+ */
+export function usableSnapshots(snapshots: readonly SnapshotInfo[]): SnapshotInfo[] {
   return snapshots
-    .filter((snapshot) => snapshot.state === 'ready')
+    .filter((snapshot) => snapshot.state === 'ready' || snapshot.state === 'parsing')
     .sort((a, b) => a.takenAt - b.takenAt);
+}
+
+/**
+ * The first of `ids` that names a snapshot still being captured: a view asked to show it waits
+ * for it instead of falling back to another snapshot.
+ */
+export function stillCapturing(
+  snapshots: readonly SnapshotInfo[],
+  ids: readonly (string | undefined)[],
+): SnapshotInfo | undefined {
+  return snapshots.find((snapshot) => snapshot.state === 'capturing' && ids.includes(snapshot.id));
 }
 
 /** How a snapshot reads in a picker. */
 export function snapshotOption(snapshot: SnapshotInfo): { value: string; label: string } {
-  return {
-    value: snapshot.id,
-    label: `${snapshot.label} · ${formatTime(snapshot.takenAt)} · ${formatBytes(snapshot.sizeBytes)}`,
-  };
+  const parts = [snapshot.label, formatTime(snapshot.takenAt), formatBytes(snapshot.sizeBytes)];
+  if (snapshot.state === 'parsing') parts.push('parsing');
+  return { value: snapshot.id, label: parts.join(' · ') };
 }
 
 /** `wanted` when it is among `ids`, otherwise `fallback`. */

@@ -1,9 +1,9 @@
-import type { SnapshotInfo, SummaryRow } from '../../src/extension/protocol';
-import { el, emptyState, labelledSelect, setOptions } from './dom';
+import type { ExplorerSelection, SnapshotInfo, SummaryRow } from '../../src/extension/protocol';
+import { busy, el, emptyState, labelledSelect, setOptions } from './dom';
 import { formatBytes, formatCount } from './format';
 import type { HostClient } from './hostClient';
 import { PagedTable, type TableQuery } from './pagedTable';
-import { pick, readySnapshots, snapshotOption } from './snapshots';
+import { pick, snapshotOption, stillCapturing, usableSnapshots } from './snapshots';
 import type { UiState } from './state';
 
 type SummaryKey = keyof SummaryRow;
@@ -11,10 +11,12 @@ type SummaryKey = keyof SummaryRow;
 /** The Summary tab: one snapshot's classes, like DevTools' Summary view, paged from the host. */
 export class SummaryView {
   readonly element: HTMLElement;
-  private readonly select: HTMLSelectElement;
+  private readonly snapshotSelect: HTMLSelectElement;
   private readonly table: PagedTable<SummaryRow, SummaryKey>;
   private readonly empty: HTMLElement;
   private readonly picker: HTMLElement;
+  private readonly waiting: HTMLElement;
+  private snapshots: readonly SnapshotInfo[] = [];
   private shownId: string | undefined;
 
   constructor(
@@ -24,8 +26,8 @@ export class SummaryView {
   ) {
     this.element = el('div', 'summary');
     const { field, select } = labelledSelect('Snapshot', 'summary-snapshot');
-    this.select = select;
-    this.select.addEventListener('change', () => this.choose(this.select.value));
+    this.snapshotSelect = select;
+    this.snapshotSelect.addEventListener('change', () => this.choose(this.snapshotSelect.value));
     this.picker = el('div', 'view-toolbar');
     this.picker.append(field);
     this.table = new PagedTable<SummaryRow, SummaryKey>({
@@ -56,12 +58,16 @@ export class SummaryView {
       'No snapshot to summarise yet',
       'Take a snapshot with Take snapshot above, or open a .heapsnapshot file with Open snapshot.',
     );
-    this.element.append(this.empty, this.picker, this.table.element);
+    this.waiting = el('div', 'view-status');
+    this.element.append(this.empty, this.picker, this.waiting, this.table.element);
   }
 
-  /** Shows a snapshot (e.g. picked from the header's list). */
-  show(snapshotId: string): void {
-    this.choose(snapshotId);
+  /** Shows the snapshot the host (`show` with a selection) or the header's list asked for. */
+  select(selection: ExplorerSelection): void {
+    if (selection.snapshotId === undefined) return;
+    this.state.snapshotId = selection.snapshotId;
+    this.save();
+    this.setSnapshots(this.snapshots);
   }
 
   /** Tells the view whether its tab is visible; it only fetches while visible. */
@@ -75,13 +81,19 @@ export class SummaryView {
   }
 
   setSnapshots(snapshots: readonly SnapshotInfo[]): void {
-    const ready = readySnapshots(snapshots);
-    const ids = ready.map((snapshot) => snapshot.id);
-    const selected = pick(ids, this.state.snapshotId, ids.at(-1));
-    setOptions(this.select, ready.map(snapshotOption), selected);
-    this.empty.hidden = ready.length > 0;
-    this.picker.hidden = this.table.element.hidden = ready.length === 0;
-    this.choose(selected);
+    this.snapshots = snapshots;
+    const usable = usableSnapshots(snapshots);
+    const ids = usable.map((snapshot) => snapshot.id);
+    const waiting = stillCapturing(snapshots, [this.state.snapshotId]);
+    const selected = waiting ? undefined : pick(ids, this.state.snapshotId, ids.at(-1));
+    setOptions(this.snapshotSelect, usable.map(snapshotOption), selected);
+    this.empty.hidden = usable.length > 0 || waiting !== undefined;
+    this.picker.hidden = usable.length === 0;
+    this.table.element.hidden = usable.length === 0 || waiting !== undefined;
+    this.waiting.replaceChildren(
+      ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),
+    );
+    if (!waiting) this.choose(selected);
   }
 
   private choose(snapshotId: string | undefined): void {
@@ -92,8 +104,8 @@ export class SummaryView {
     }
     if (snapshotId === this.shownId) return;
     this.shownId = snapshotId;
-    if (snapshotId !== undefined && this.select.value !== snapshotId)
-      this.select.value = snapshotId;
+    if (snapshotId !== undefined && this.snapshotSelect.value !== snapshotId)
+      this.snapshotSelect.value = snapshotId;
     this.table.setSource(
       snapshotId === undefined
         ? undefined

@@ -1,4 +1,5 @@
 import type {
+  ExplorerSelection,
   LeakSuspect,
   SnapshotInfo,
   SourceLocation,
@@ -16,7 +17,7 @@ import {
 } from './dom';
 import { formatBytes, formatCount } from './format';
 import { HostRequestError, RequestDroppedError, type HostClient } from './hostClient';
-import { pick, readySnapshots, snapshotOption } from './snapshots';
+import { pick, snapshotOption, stillCapturing, usableSnapshots } from './snapshots';
 import type { UiState } from './state';
 
 /**
@@ -33,6 +34,7 @@ export class SuspectsView {
   private readonly findButton: HTMLButtonElement;
   private readonly pickers: HTMLElement;
   private readonly status: HTMLElement;
+  private readonly waiting: HTMLElement;
   private readonly results: HTMLElement;
   private readonly empty: HTMLElement;
   private snapshots: readonly SnapshotInfo[] = [];
@@ -64,19 +66,36 @@ export class SuspectsView {
       'Take three snapshots to find leaks',
       'Take a baseline snapshot, drive load, take a target, drive more load, take a final one — or press Find leak above to do all of it.',
     );
-    this.element.append(this.empty, this.pickers, this.status, this.results);
+    this.waiting = el('div', 'view-status');
+    this.element.append(this.empty, this.pickers, this.waiting, this.status, this.results);
+  }
+
+  /** Picks the snapshots the host asked for (`show` with a selection). */
+  select(selection: ExplorerSelection): void {
+    const { baselineId, targetId, finalId } = selection;
+    if (baselineId === undefined && targetId === undefined && finalId === undefined) return;
+    this.state.baselineId = baselineId ?? this.state.baselineId;
+    this.state.targetId = targetId ?? this.state.targetId;
+    this.state.finalId = finalId ?? this.state.finalId;
+    this.save();
+    this.setSnapshots(this.snapshots);
   }
 
   setSnapshots(snapshots: readonly SnapshotInfo[]): void {
     this.snapshots = snapshots;
-    const ready = readySnapshots(snapshots);
-    const ids = ready.map((snapshot) => snapshot.id);
-    const options = ready.map(snapshotOption);
+    const usable = usableSnapshots(snapshots);
+    const ids = usable.map((snapshot) => snapshot.id);
+    const options = usable.map(snapshotOption);
     setOptions(this.selects.baseline, options, pick(ids, this.state.baselineId, ids.at(-3)));
     setOptions(this.selects.target, options, pick(ids, this.state.targetId, ids.at(-2)));
     setOptions(this.selects.final, options, pick(ids, this.state.finalId, ids.at(-1)));
-    // With fewer than three the pickers are hidden; keep the saved choice for later.
-    if (ready.length >= 3) this.remember();
+    const { baselineId, targetId, finalId } = this.state;
+    const waiting = stillCapturing(snapshots, [baselineId, targetId, finalId]);
+    this.waiting.replaceChildren(
+      ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),
+    );
+    // With fewer than three, or one still being captured, keep the saved choice for later.
+    if (usable.length >= 3 && !waiting) this.remember();
     else this.render();
   }
 
@@ -112,11 +131,11 @@ export class SuspectsView {
   }
 
   private render(): void {
-    const enough = readySnapshots(this.snapshots).length >= 3;
+    const enough = usableSnapshots(this.snapshots).length >= 3;
     this.empty.hidden = enough || this.result !== undefined;
     this.pickers.hidden = !enough;
     const chosen = this.chosen();
-    this.findButton.disabled = chosen === undefined;
+    this.findButton.disabled = chosen === undefined || this.waiting.childElementCount > 0;
     this.findButton.title = chosen
       ? 'Objects allocated between baseline and target that are still alive in final'
       : 'Pick three different snapshots, oldest first';

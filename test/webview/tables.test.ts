@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import type { FromWebview, HostRequests } from '../../src/extension/protocol';
 import { FakeHost, RespondWithError } from './fakeHost';
-import { answers, diff, hostile, init, manyClasses, summary } from './fixtures';
+import { answers, diff, hostile, init, manyClasses, snapshots, summary } from './fixtures';
 
 type Request = Extract<FromWebview, { type: 'request' }>;
 
@@ -282,4 +282,51 @@ test('comparison with fewer than two snapshots says what to do', async () => {
   assert.match((await panel.textContent()) ?? '', /Take two snapshots to compare/);
   assert.equal(host.requests('comparisonPage').length, 0);
   await host.screenshot('comparison-empty');
+});
+
+test('show with a selection opens the comparison the host asked for', async () => {
+  await host.send(init({ view: 'live' }));
+  await host.send({
+    type: 'show',
+    view: 'comparison',
+    selection: { baselineId: 'snap-1', targetId: 'snap-2' },
+  });
+  await waitForRequest(
+    'comparisonPage',
+    (p) => p.baselineId === 'snap-1' && p.targetId === 'snap-2',
+    'the selected comparison',
+  );
+  assert.equal(await host.page.locator('#comparison-target').inputValue(), 'snap-2');
+});
+
+test('a snapshot the worker is parsing stays selected; one being captured is waited for', async () => {
+  await host.send(init({ view: 'summary' }));
+  await host.page.locator('#summary-table tbody tr.row').first().waitFor();
+  // The host marks a snapshot `parsing` while its worker reads it to answer a request.
+  const parsing = snapshots().map((s) =>
+    s.id === 'snap-3' ? { ...s, state: 'parsing' as const, progress: 0.5 } : s,
+  );
+  await host.send({ type: 'snapshots', snapshots: parsing });
+  assert.equal(await host.page.locator('#summary-snapshot').inputValue(), 'snap-3');
+  assert.equal(host.requests('summaryPage').length, 1, 'no reload, no switch to another snapshot');
+
+  const capturing = {
+    id: 'snap-4',
+    label: 'S4',
+    file: '/tmp/leakhunt/user-4.heapsnapshot',
+    takenAt: Date.UTC(2026, 10, 23, 9, 5),
+    sizeBytes: 0,
+    state: 'capturing' as const,
+    progress: 0.3,
+  };
+  await host.send({ type: 'snapshots', snapshots: snapshots(capturing) });
+  await host.send({ type: 'show', view: 'summary', selection: { snapshotId: 'snap-4' } });
+  await host.page.getByText('Waiting for S4').waitFor();
+  await host.screenshot('summary-waiting');
+  await host.send({
+    type: 'snapshots',
+    snapshots: snapshots({ ...capturing, state: 'ready', sizeBytes: 21 * 1024 * 1024 }),
+  });
+  await waitForRequest('summaryPage', (p) => p.snapshotId === 'snap-4', 'the new snapshot');
+  assert.equal(await host.page.getByText('Waiting for S4').count(), 0);
 });
