@@ -397,7 +397,8 @@ function splitDirective(rest: string): {
   return { name: unescapeTap(rest) };
 }
 
-type YamlValue = string | number | boolean | null | { raw: string };
+/** A scalar as text (quoted strings decoded), `~` as null, a nested map as its raw lines. */
+type YamlValue = string | null | { raw: string };
 
 /**
  * Reads the top-level keys of one YAML diagnostic block as Node's reporter writes it: quoted
@@ -431,16 +432,26 @@ function parseYamlBlock(lines: string[], valueIndent: number): Map<string, YamlV
 }
 
 function parseScalar(text: string): YamlValue {
-  if (text === '~' || text === 'null') return null;
-  if (text === 'true' || text === 'false') return text === 'true';
+  if (text === '~') return null;
   const quote = text[0];
   if (quote === "'" || quote === '"' || quote === '`') {
     const decoded = decodeQuoted(text, quote);
+    // util.inspect cuts long strings: `'aaa'... 12 more characters` keeps the remark.
     if (decoded) return decoded.value + text.slice(decoded.end);
   }
-  if (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text)) return Number(text);
+  // Numbers, booleans, bigints and symbols stay as printed (no precision lost in a diff).
   return text;
 }
+
+const simpleEscapes = new Map([
+  ['n', '\n'],
+  ['t', '\t'],
+  ['r', '\r'],
+  ['b', '\b'],
+  ['f', '\f'],
+  ['v', '\v'],
+  ['0', '\0'],
+]);
 
 /** Decodes a JavaScript string literal as `util.inspect` prints it; `end` is after the quote. */
 function decodeQuoted(text: string, quote: string): { value: string; end: number } | undefined {
@@ -453,16 +464,8 @@ function decodeQuoted(text: string, quote: string): { value: string; end: number
       continue;
     }
     const e = text[++i] ?? '';
-    const simple: Record<string, string> = {
-      n: '\n',
-      t: '\t',
-      r: '\r',
-      b: '\b',
-      f: '\f',
-      v: '\v',
-      '0': '\0',
-    };
-    if (e in simple) value += simple[e];
+    const simple = simpleEscapes.get(e);
+    if (simple !== undefined) value += simple;
     else if (e === 'x') {
       value += String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16));
       i += 2;
@@ -480,7 +483,8 @@ function decodeQuoted(text: string, quote: string): { value: string; end: number
 
 function applyDetails(result: TestResult, details: Map<string, YamlValue>): void {
   const duration = details.get('duration_ms');
-  if (typeof duration === 'number') result.durationMs = duration;
+  if (typeof duration === 'string' && Number.isFinite(Number(duration)))
+    result.durationMs = Number(duration);
   if (details.get('type') === 'suite') result.kind = 'suite';
   const failureType = details.get('failureType');
   if (typeof failureType === 'string') result.failureType = failureType;
@@ -506,7 +510,7 @@ function applyDetails(result: TestResult, details: Map<string, YamlValue>): void
 function textOf(value: YamlValue): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return value.raw;
-  return String(value);
+  return value;
 }
 
 /** `/abs/file.js:12:3`, `C:\dir\file.js:12:3` or `file:///abs/file.mjs:12:3`. */
