@@ -29,7 +29,7 @@ export function exportProgressJson(
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** Column headers of the CSV export, in order. */
+/** Column headers of the CSV export, in order (after `learner`, `machine id` when given). */
 export const CSV_COLUMNS = [
   'id',
   'set',
@@ -48,12 +48,20 @@ export const CSV_COLUMNS = [
 /**
  * One row per exercise, RFC 4180 quoted, CRLF line ends. Cells are attacker-controlled in
  * imported packs (titles, ids), so a cell that a spreadsheet would run as a formula is defused.
+ * With `identity`, each row starts with the learner and machine id, so an instructor can
+ * concatenate the files of a whole class.
  */
-export function exportProgressCsv(exercises: readonly ExerciseProgress[]): string {
+export function exportProgressCsv(
+  exercises: readonly ExerciseProgress[],
+  identity?: ExportIdentity,
+): string {
+  const who = identity ? [identity.learner, identity.machineId] : [];
+  const header = [...(identity ? ['learner', 'machine id'] : []), ...CSV_COLUMNS];
   const rows = exercises.map((p) => {
     const lastRun = p.testRuns.at(-1);
     const lastCheck = p.leakChecks.at(-1);
     return [
+      ...who,
       p.exerciseId,
       p.set,
       p.title,
@@ -70,7 +78,7 @@ export function exportProgressCsv(exercises: readonly ExerciseProgress[]): strin
         : '',
     ];
   });
-  return [[...CSV_COLUMNS], ...rows].map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+  return [header, ...rows].map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
 }
 
 function describeTestRun(passed: number, failed: number, skipped: number): string {

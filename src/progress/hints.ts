@@ -15,6 +15,7 @@ export function decideHint(
   hintCount: number,
 ): HintDecision {
   const next = progress?.hints.length ?? 0;
+  if (hintCount === 0) return { allowed: false, reason: 'This exercise has no hints.' };
   if (next >= hintCount) return { allowed: false, reason: 'All hints are already revealed.' };
   if (index < next)
     return { allowed: false, reason: `Hint ${index + 1} is already revealed.`, next };

@@ -98,6 +98,13 @@ test('cells that a spreadsheet would evaluate are defused, and quoting survives'
   assert.equal(csvCell('a "quote"'), '"a ""quote"""');
 });
 
+test('with an identity each row starts with the learner, so class files concatenate', () => {
+  const rows = readCsv(exportProgressCsv([sample()], { learner: '=Ada', machineId: 'm-1' }));
+  assert.deepEqual(rows[0]?.slice(0, 3), ['learner', 'machine id', 'id']);
+  assert.deepEqual(rows[1]?.slice(0, 3), ["'=Ada", 'm-1', 'user-sessions']);
+  assert.equal(rows[1]?.length, rows[0]?.length);
+});
+
 test('JSON export carries the whole model with who and when', () => {
   const progress = sample();
   const parsed = JSON.parse(

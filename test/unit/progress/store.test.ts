@@ -298,6 +298,10 @@ test('hints are revealed in order, once, even when two windows click together', 
   assert.deepEqual(await b.revealHint('e', 1, 3), { allowed: true, index: 1 });
   assert.deepEqual(await a.revealHint('e', 2, 3), { allowed: true, index: 2 });
   assert.equal((await a.revealHint('e', 3, 3)).allowed, false);
+  assert.deepEqual(await a.revealHint('no-hints', 0, 0), {
+    allowed: false,
+    reason: 'This exercise has no hints.',
+  });
   assert.deepEqual(a.get('e')?.hints, [
     { index: 0, at: '2026-01-05T09:00:00.000Z' },
     { index: 1, at: '2026-01-05T09:00:05.000Z' },
