@@ -125,7 +125,7 @@ export class ComparisonView {
     setOptions(this.target, options, targetId);
     const enough = usable.length >= 2;
     this.empty.hidden = enough || waiting !== undefined;
-    this.pickers.hidden = !enough;
+    this.pickers.hidden = !enough || waiting !== undefined;
     this.waiting.replaceChildren(
       ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),
     );

@@ -88,7 +88,7 @@ export class SummaryView {
     const selected = waiting ? undefined : pick(ids, this.state.snapshotId, ids.at(-1));
     setOptions(this.snapshotSelect, usable.map(snapshotOption), selected);
     this.empty.hidden = usable.length > 0 || waiting !== undefined;
-    this.picker.hidden = usable.length === 0;
+    this.picker.hidden = usable.length === 0 || waiting !== undefined;
     this.table.element.hidden = usable.length === 0 || waiting !== undefined;
     this.waiting.replaceChildren(
       ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),

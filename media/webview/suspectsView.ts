@@ -132,10 +132,11 @@ export class SuspectsView {
 
   private render(): void {
     const enough = usableSnapshots(this.snapshots).length >= 3;
-    this.empty.hidden = enough || this.result !== undefined;
-    this.pickers.hidden = !enough;
+    const waiting = this.waiting.childElementCount > 0;
+    this.empty.hidden = enough || waiting || this.result !== undefined;
+    this.pickers.hidden = !enough || waiting;
     const chosen = this.chosen();
-    this.findButton.disabled = chosen === undefined || this.waiting.childElementCount > 0;
+    this.findButton.disabled = chosen === undefined || waiting;
     this.findButton.title = chosen
       ? 'Objects allocated between baseline and target that are still alive in final'
       : 'Pick three different snapshots, oldest first';

@@ -212,3 +212,35 @@ test('a new init drops pending requests: their late answers change nothing', asy
   const names = await host.page.locator('#summary-table td.name').allTextContents();
   assert.ok(!names.includes('Stale'), `stale rows rendered: ${names.join(', ')}`);
 });
+
+test('a narrow panel wraps instead of scrolling sideways, in every view', async () => {
+  await host.page.setViewportSize({ width: 460, height: 800 });
+  try {
+    await host.send(
+      init({
+        view: 'summary',
+        suspects: {
+          baselineId: 'snap-1',
+          targetId: 'snap-2',
+          finalId: 'snap-3',
+          suspects: diff.suspects,
+        },
+      }),
+    );
+    for (const [tab, name] of [
+      ['Summary', 'summary'],
+      ['Comparison', 'comparison'],
+      ['Leak suspects', 'suspects'],
+      ['Live', 'live'],
+    ] as const) {
+      await host.page.getByRole('tab', { name: tab }).click();
+      const overflow = await host.page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.equal(overflow, 0, `${tab} overflows by ${overflow}px`);
+      await host.screenshot(`narrow-${name}`);
+    }
+  } finally {
+    await host.page.setViewportSize({ width: 1000, height: 700 });
+  }
+});
