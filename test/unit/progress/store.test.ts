@@ -118,8 +118,8 @@ test('writers killed mid-update leave a valid file and a lock the next writer br
     await once(child, 'exit');
     acknowledged += wrote;
 
-    // A short timeout: if the dead writer's lock were not recognised, this would time out.
-    const store = new ProgressStore(dir, { lock: { timeoutMs: 3_000 } });
+    // The lock cannot age out within the wait: only recognising the dead owner lets this pass.
+    const store = new ProgressStore(dir, { lock: { timeoutMs: 8_000, staleMs: 60_000 } });
     const { warnings } = await store.load();
     assert.deepEqual(warnings, []);
     const count = store.get('user-sessions')?.snapshots.length ?? 0;
