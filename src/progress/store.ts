@@ -114,16 +114,11 @@ export class ProgressStore {
     return progress && structuredClone(progress);
   }
 
-  /** Every exercise with progress, in the order they were started. */
+  /** Every exercise with progress, in the order they were started (what the exports take). */
   list(): ExerciseProgress[] {
     return Object.values(this.data.exercises)
       .map((p) => structuredClone(p))
       .sort((a, b) => a.started.localeCompare(b.started));
-  }
-
-  /** The whole model as stored, for export. */
-  snapshot(): ProgressFile {
-    return structuredClone(this.data);
   }
 
   /**
