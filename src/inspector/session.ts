@@ -70,16 +70,27 @@ class CdpSession implements InspectorSession {
   }
 
   async init(): Promise<void> {
-    // Debugger.enable replays scriptParsed for every live script: the script-id map for
-    // file:line. Pauses are skipped so a stray `debugger;` in the service cannot freeze it.
-    await this.client.send('Debugger.enable', {});
-    await this.client.send('Debugger.setSkipAllPauses', { skip: true });
     if (this.pid === undefined) {
       const { result } = await this.client.send('Runtime.evaluate', {
         expression: 'process.pid',
         returnByValue: true,
       });
       if (typeof result.value === 'number') this.pid = result.value;
+    }
+  }
+
+  /**
+   * Fills the script-id map: Debugger.enable replays scriptParsed for every live script. The
+   * debugger is switched off again at once, because while it is on V8 runs promise-heavy code
+   * measurably slower (async hooks for stack traces) and would skew what the learner sees.
+   */
+  async refreshScripts(): Promise<void> {
+    await this.client.send('Debugger.enable', {});
+    try {
+      // A stray `debugger;` statement must not freeze the service meanwhile.
+      await this.client.send('Debugger.setSkipAllPauses', { skip: true });
+    } finally {
+      await this.client.send('Debugger.disable');
     }
   }
 
@@ -114,6 +125,13 @@ class CdpSession implements InspectorSession {
     signal?.throwIfAborted();
     await this.snapshotInFlight.catch(() => undefined);
     if (this.closed) throw new SnapshotError(file, 'the inspector connection is closed');
+    try {
+      await this.refreshScripts();
+    } catch (error) {
+      throw new SnapshotError(file, 'the inspector did not answer before the snapshot', {
+        cause: error,
+      });
+    }
     // Written under a temporary name and renamed when complete, so a file with the final name
     // is always a whole snapshot.
     const partial = `${file}.part`;
@@ -206,6 +224,10 @@ class CdpSession implements InspectorSession {
   scriptResolver(): ScriptResolver {
     const scripts = this.scripts;
     return (scriptId) => scripts.get(scriptId);
+  }
+
+  scriptMap(): Record<number, string> {
+    return Object.fromEntries(this.scripts);
   }
 
   async close(): Promise<void> {

@@ -65,8 +65,15 @@ export interface InspectorSession {
   onSample(listener: (sample: HeapSample) => void): () => void;
   /** Subscribes to sampling failures (e.g. the target went away); returns the unsubscribe function. */
   onSampleError(listener: (error: Error) => void): () => void;
-  /** Maps the script ids seen by `Debugger.scriptParsed` to file paths or URLs. */
+  /** Reads the live scripts (`Debugger.scriptParsed`) into the map behind `scriptResolver`. */
+  refreshScripts(): Promise<void>;
+  /**
+   * Maps script ids to file paths or URLs. Filled at each snapshot (and by `refreshScripts`),
+   * so it covers every script a snapshot taken through this session can mention.
+   */
   scriptResolver(): ScriptResolver;
+  /** The same map as plain data, for the heap worker (functions cannot cross a thread). */
+  scriptMap(): Record<number, string>;
   /** Resolves when the connection closes, for whatever reason. */
   readonly disconnected: Promise<void>;
   close(): Promise<void>;
