@@ -2,7 +2,8 @@
 // parser and the read-and-scan floor, each run in a FRESH process on the same snapshots.
 //   npm run bench                      (production build, then this script)
 //   node bench/run.mjs [--sizes 20,140,450,600] [--repeat N] [--no-triple] [--huge]
-//                      [--only ours,devtools,memlab,vscode,floor] [--timeout 300]
+//                      [--only ours,worker,devtools,memlab,vscode,floor] [--timeout 300]
+//                      [--priority -10]   (nice value for the measured processes; root only)
 // Prints wall time, MiB/s, peak RSS and our ratio to each contender; writes the same figures
 // to bench/results/<date>.json. A contender that crashes or runs out of memory is recorded as
 // such and the run goes on.
@@ -19,7 +20,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, setPriority, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_SIZES, HUGE_SIZE, ensureSnapshots, parseSizes } from './generate.mjs';
@@ -97,7 +98,11 @@ function parseOptions(argv) {
   const timeout = Number(value('--timeout') ?? 300);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat wants a whole number ≥ 1');
   if (!(timeout > 0)) throw new Error('--timeout wants seconds > 0');
+  const priority = value('--priority') === undefined ? undefined : Number(value('--priority'));
+  if (priority !== undefined && !(Number.isInteger(priority) && priority >= -20 && priority <= 19))
+    throw new Error('--priority wants a nice value from -20 to 19');
   return {
+    priority,
     sizes: value('--sizes') ? parseSizes(value('--sizes')) : DEFAULT_SIZES,
     triple: !argv.includes('--no-triple'),
     huge: argv.includes('--huge'),
@@ -142,7 +147,7 @@ function classifyFailure(code, signal, stderr, timedOut) {
 }
 
 /** Runs one contender once in a fresh node process; resolves to its measurements. */
-function runOnce(nodeArgs, args, timeoutMs) {
+function runOnce(nodeArgs, args, timeoutMs, priority) {
   const probeFile = join(tmpdir(), `leakhunt-bench-probe-${process.pid}.json`);
   rmSync(probeFile, { force: true });
   return new Promise((resolve) => {
@@ -156,6 +161,9 @@ function runOnce(nodeArgs, args, timeoutMs) {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    // On a machine shared with other work, a higher priority (root only) keeps the figures
+    // closer to an idle machine's; every contender gets the same.
+    if (priority !== undefined) setPriority(child.pid, priority);
     const stdout = [];
     let stderr = '';
     child.stdout.on('data', (chunk) => stdout.push(chunk));
@@ -250,7 +258,7 @@ async function measure(workload, options) {
     }
     const runs = [];
     for (let i = 0; i < options.repeat; i++) {
-      const run = await runOnce(contender.nodeArgs, args, options.timeoutMs);
+      const run = await runOnce(contender.nodeArgs, args, options.timeoutMs, options.priority);
       runs.push(run);
       process.stderr.write(
         `  ${workload.name.padEnd(10)} ${name.padEnd(9)} ${run.status.padEnd(14)} ` +
