@@ -109,12 +109,27 @@ test('appended samples, markers and service updates show up', async () => {
   ]);
   assert.equal(await card('user').locator('.slope-value').textContent(), '3,900 bytes/request');
   assert.match((await card('user').locator('.service-state').textContent()) ?? '', /stopped/);
+  // Hovering the chart shows the values under the cursor; leaving it, the newest again.
+  const over = card('user').locator('.u-over');
+  const box = (await over.boundingBox())!;
+  await host.page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await host.page.waitForFunction(
+    () =>
+      document.querySelector('.service-card[data-service="user"] .legend-value')?.textContent ===
+      '20 MB',
+  );
+  await host.page.mouse.move(box.x + box.width / 2, box.y + box.height + 80);
+  await host.page.waitForFunction(
+    () =>
+      document.querySelector('.service-card[data-service="user"] .legend-value')?.textContent ===
+      '37.9 MB',
+  );
   // A service the page has not seen yet gets its own chart.
   await host.send({ type: 'samples', service: 'worker', samples: samples(0, 10) });
   await card('worker').locator('canvas').waitFor();
 });
 
-test('the ring buffer keeps the newest hour of samples', async () => {
+test('bursts beyond the ring buffer’s hour of samples still show the newest value', async () => {
   // 4,000 more one-second samples in bursts, as the host sends them.
   for (let from = 200; from < 4200; from += 500)
     await host.send({ type: 'samples', service: 'catalogue', samples: samples(from, 500) });
@@ -124,6 +139,25 @@ test('the ring buffer keeps the newest hour of samples', async () => {
         ?.textContent === '439.9 MB',
   );
   assert.deepEqual(host.errors, []);
+});
+
+test('a theme change recolours the charts from the new --vscode-charts-* values', async () => {
+  const swatch = card('user').locator('.swatch').first();
+  assert.equal(
+    await swatch.evaluate((node) => getComputedStyle(node).backgroundColor),
+    'rgb(55, 148, 255)',
+  );
+  // What VS Code does on a theme switch: new variables on <html>, a new class on <body>.
+  await host.page.evaluate(() => {
+    document.documentElement.style.setProperty('--vscode-charts-blue', 'rgb(0, 90, 158)');
+    document.body.classList.replace('vscode-dark', 'vscode-light');
+  });
+  await host.page.waitForFunction(
+    () =>
+      getComputedStyle(document.querySelector('.service-card[data-service="user"] .swatch')!)
+        .backgroundColor === 'rgb(0, 90, 158)',
+  );
+  assert.equal(await card('user').locator('canvas').count(), 1, 'the chart was redrawn, not lost');
 });
 
 test('with no live session the Live tab says how to start one', async () => {
