@@ -42,6 +42,7 @@ class ServiceChart {
   private plot: uPlot | undefined;
   private redrawQueued = false;
   private hoverIndex: number | null = null;
+  private readonly resizeObserver: ResizeObserver;
 
   constructor(
     readonly service: string,
@@ -77,7 +78,16 @@ class ServiceChart {
     this.markerList.setAttribute('aria-label', 'Snapshots taken');
     this.element.append(header, legend, this.plotBox, this.markerList);
 
-    new ResizeObserver(() => this.resize()).observe(this.plotBox);
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(this.plotBox);
+  }
+
+  /** Releases the chart: uPlot listens on `window`, so a dropped card must be destroyed. */
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    this.plot?.destroy();
+    this.plot = undefined;
+    this.element.remove();
   }
 
   update(series: Pick<ServiceSeries, 'state' | 'bytesPerRequest'>): void {
@@ -265,8 +275,8 @@ export class LiveView {
 
   /** Replaces every chart (on `init`). */
   reset(services: readonly ServiceSeries[]): void {
+    for (const chart of this.charts.values()) chart.dispose();
     this.charts.clear();
-    this.list.replaceChildren();
     for (const series of services) {
       const chart = this.chart(series.service);
       chart.update(series);
