@@ -1,14 +1,29 @@
 // Integration tests run the real extension inside a real VS Code. On a machine with internet the
 // test tools download VS Code; where they cannot (CI here), VSCODE_EXE names an executable that
 // behaves like one (../shared/vscode-host/code-shim.sh: code-server driven by headless Chromium).
+// Two launches, each with a fresh window: activation in an empty one, the learner play-through
+// in an empty folder it turns into an exercise.
 import { defineConfig } from '@vscode/test-cli';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-export default defineConfig({
-  label: 'integration',
-  files: 'out/test/integration/**/*.test.js',
-  ...(process.env.VSCODE_EXE
-    ? { useInstallation: { fromPath: process.env.VSCODE_EXE } }
-    : { version: '1.96.0' }),
+const installation = process.env.VSCODE_EXE
+  ? { useInstallation: { fromPath: process.env.VSCODE_EXE } }
+  : { version: '1.96.0' };
+const common = {
+  ...installation,
   launchArgs: ['--disable-extensions', '--disable-workspace-trust'],
   mocha: { ui: 'tdd', timeout: 60_000, color: false },
-});
+};
+
+export default defineConfig([
+  { ...common, label: 'activation', files: 'out/test/integration/activation.test.js' },
+  {
+    ...common,
+    label: 'learner',
+    files: 'out/test/integration/learner.test.js',
+    workspaceFolder: mkdtempSync(join(tmpdir(), 'leakhunt-learner-')),
+    mocha: { ...common.mocha, timeout: 150_000 },
+  },
+]);

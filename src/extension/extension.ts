@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { builtInExercisesDir } from '../common/packageRoot';
+import type { LeakHuntApi } from './api';
 import { registerCommand } from './commands';
 import { ExercisesProvider } from './exercises/exercisesView';
 import { registerHints } from './exercises/hints';
@@ -8,6 +9,7 @@ import { registerImportPack } from './exercises/importPack';
 import { CurrentExercise, ExerciseLibrary } from './exercises/library';
 import { registerExerciseCommands } from './exercises/openExercise';
 import { registerExplorer } from './explorer/explorerCommands';
+import { openSource } from './explorer/openSource';
 import { SnapshotRegistry } from './explorer/snapshots';
 import { WorkerHeapAnalysis } from './explorer/workerAnalysis';
 import { createLogger, describeError, type Logger } from './logger';
@@ -23,7 +25,7 @@ import { registerTesting } from './testing/testController';
 let stopSessions: (() => Promise<void>) | undefined;
 
 /** Builds the services once, then lets each feature register itself. Nothing heavy runs here. */
-export function activate(context: vscode.ExtensionContext): ExtensionServices | undefined {
+export function activate(context: vscode.ExtensionContext): LeakHuntApi | undefined {
   const started = performance.now();
   const log = createLogger();
   context.subscriptions.push(log);
@@ -38,14 +40,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionServices | 
     registerSessionView(services);
     registerStatusBar(services);
     registerExplorer(services);
-    registerTesting(services);
+    const tests = registerTesting(services);
     registerProgress(services);
     context.subscriptions.push(registerCommand(log, 'leakHunt.showLog', () => log.show()));
     void services.currentExercise
       .detect()
       .then((current) => current && showScenarioOnFirstVisit(services));
     log.info('activation', `activated in ${(performance.now() - started).toFixed(1)} ms`);
-    return services;
+    return { services, openSource, runExerciseTests: () => tests.runExerciseTests() };
   } catch (error) {
     log.error('activation', 'Leak Hunt failed to activate', error);
     void vscode.window

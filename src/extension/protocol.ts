@@ -4,9 +4,10 @@
  * tables) is never pushed whole: the webview asks for pages through `request` messages and the
  * host answers with `response` carrying the same id.
  */
+import type { Page, SortOrder } from '../heap/protocol';
 import type { ClassDelta, LeakSuspect, SourceLocation } from '../heap/results';
 
-export type { ClassDelta, LeakSuspect, SourceLocation };
+export type { ClassDelta, LeakSuspect, Page, SortOrder, SourceLocation };
 
 export interface SummaryRow {
   name: string;
@@ -74,18 +75,6 @@ export interface SuspectsResult {
   targetId: string;
   finalId: string;
   suspects: LeakSuspect[];
-}
-
-export interface SortOrder<Column extends string> {
-  column: Column;
-  descending: boolean;
-}
-
-export interface Page<Row> {
-  /** Rows matching the filter, before paging. */
-  total: number;
-  start: number;
-  rows: Row[];
 }
 
 /** Requests the webview may make, each with its parameters and the result the host returns. */

@@ -63,13 +63,11 @@ async function compareSnapshots(
   }
   let { baselineId, targetId } = args ?? {};
   if (!baselineId || !targetId) {
-    const items = [...ready]
-      .reverse()
-      .map((s) => ({
-        label: s.label,
-        description: new Date(s.takenAt).toLocaleTimeString(),
-        id: s.id,
-      }));
+    const items = [...ready].reverse().map((s) => ({
+      label: s.label,
+      description: new Date(s.takenAt).toLocaleTimeString(),
+      id: s.id,
+    }));
     const baseline = await vscode.window.showQuickPick(items, {
       title: 'Compare Snapshots (1/2)',
       placeHolder: 'Baseline: the earlier snapshot',

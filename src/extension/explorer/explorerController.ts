@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import {
   assertNever,
@@ -9,13 +7,13 @@ import {
   type ExplorerView,
   type FromWebview,
   type HostRequest,
-  type SourceLocation,
   type SuspectsResult,
   type ToWebview,
 } from '../protocol';
 import type { ExtensionServices } from '../services';
 import type { LiveSession } from '../session/liveSession';
 import { renderWebviewHtml } from '../webviewHtml';
+import { openSource } from './openSource';
 
 const commandFor: Record<ExplorerCommand, string> = {
   takeSnapshot: 'leakHunt.takeSnapshot',
@@ -137,7 +135,7 @@ export class ExplorerController implements vscode.Disposable {
         await this.answer(message.id, message.request);
         break;
       case 'openSource':
-        await this.openSource(message.location);
+        await openSource(message.location);
         break;
       case 'command':
         await this.runCommand(message.command);
@@ -194,9 +192,7 @@ export class ExplorerController implements vscode.Disposable {
         case 'findLeaks': {
           const { baselineId, targetId, finalId } = request.params;
           const service = this.services.snapshots.get(finalId)?.service;
-          const scripts = service
-            ? this.services.sessions.current?.scriptResolver(service)
-            : undefined;
+          const scripts = service ? this.services.sessions.current?.scriptMap(service) : undefined;
           const diff = await this.services.heap.findLeaks(
             {
               baseline: this.file(baselineId),
@@ -222,32 +218,6 @@ export class ExplorerController implements vscode.Disposable {
       // Re-announce the real states once parsing is over (the progress above was transient).
       this.post({ type: 'snapshots', snapshots: this.services.snapshots.list() });
     }
-  }
-
-  private async openSource(location: SourceLocation): Promise<void> {
-    let uri: vscode.Uri;
-    if (/^file:\/\//.test(location.file)) uri = vscode.Uri.parse(location.file);
-    else if (isAbsolute(location.file)) uri = vscode.Uri.file(location.file);
-    else {
-      void vscode.window.showInformationMessage(
-        `"${location.file}" is not a file on disk (Node's own code or an evaluated script), so there is no source to open.`,
-      );
-      return;
-    }
-    if (uri.scheme === 'file' && !existsSync(uri.fsPath)) {
-      void vscode.window.showWarningMessage(
-        `${uri.fsPath} no longer exists. Was the file moved since the snapshot was taken?`,
-      );
-      return;
-    }
-    const position = new vscode.Position(
-      Math.max(0, location.line - 1),
-      Math.max(0, location.column - 1),
-    );
-    await vscode.window.showTextDocument(uri, {
-      selection: new vscode.Range(position, position),
-      preview: false,
-    });
   }
 
   private async runCommand(command: ExplorerCommand): Promise<void> {

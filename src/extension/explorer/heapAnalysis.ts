@@ -1,4 +1,4 @@
-import type { DiffResult, ScriptResolver } from '../../heap/results';
+import type { DiffResult } from '../../heap/results';
 import type { ClassDelta, Page, SortOrder, SummaryRow } from '../protocol';
 
 export interface AnalysisOptions {
@@ -24,7 +24,8 @@ export interface HeapAnalysis {
   ): Promise<Page<ClassDelta>>;
   findLeaks(
     files: { baseline: string; target: string; final: string },
-    options?: AnalysisOptions & { scripts?: ScriptResolver },
+    /** `scripts`: script id → file, from the live session that took the snapshots. */
+    options?: AnalysisOptions & { scripts?: Record<number, string> },
   ): Promise<DiffResult>;
   dispose(): void;
 }

@@ -3,13 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExerciseManifest, LoadRequest } from '../../exercises/manifest';
 import { bytesPerRequest, describeExit, launchServices } from '../../inspector';
-import type {
-  ExitInfo,
-  HeapSample,
-  InspectorSession,
-  ScriptResolver,
-  ServiceGroup,
-} from '../../inspector';
+import type { ExitInfo, HeapSample, InspectorSession, ServiceGroup } from '../../inspector';
 import { runLoad, type LoadStats } from '../../load';
 import type { ServiceSeries, ServiceState, SnapshotMarker } from '../protocol';
 import { DisposableStore } from '../disposables';
@@ -232,8 +226,9 @@ export class LiveSession implements vscode.Disposable {
     return this.handles.get(name)?.series;
   }
 
-  scriptResolver(service: string): ScriptResolver | undefined {
-    return this.handles.get(service)?.session.scriptResolver();
+  /** Script id → file for `service`, so snapshot locations become `file:line`. */
+  scriptMap(service: string): Record<number, string> | undefined {
+    return this.handles.get(service)?.session.scriptMap();
   }
 
   get isRunning(): boolean {

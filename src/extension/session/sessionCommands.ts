@@ -291,7 +291,7 @@ async function findLeak(
       step('comparing the three snapshots');
       const diff = await services.heap.findLeaks(
         { baseline: baseline.file, target: target.file, final: final.file },
-        { scripts: live.scriptResolver(service), signal },
+        { scripts: live.scriptMap(service), signal },
       );
       return {
         baselineId: baseline.id,

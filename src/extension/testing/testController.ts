@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { runTests } from '../../exercises/runner';
 import { formatBytes, runLeakCheck, type LeakCheckResult } from '../../inspector';
-import { NodeTapParser, type TestLocation, type TestResult } from '../../testing/nodeTestReport';
+import {
+  NodeTapParser,
+  type TestLocation,
+  type TestResult,
+  type TestTotals,
+} from '../../testing/nodeTestReport';
 import { registerCommand } from '../commands';
 import type { WorkspaceExercise } from '../exercises/library';
 import type { ExtensionServices } from '../services';
@@ -11,6 +16,11 @@ import { readSettings } from '../settings';
 import { ensureTrusted } from '../trust';
 
 const LEAK_CHECK_ID = 'leak-check';
+
+interface RunOutcome {
+  tests?: TestTotals;
+  leakCheck?: LeakCheckResult;
+}
 const TESTS_ID = 'tests';
 
 /** Asks node's test runner for TAP, which the parser turns into one item per test. */
@@ -78,12 +88,20 @@ export class ExerciseTests implements vscode.Disposable {
 
   /** Runs the leak check alone, as a test run the Testing view shows. */
   async runLeakCheck(): Promise<LeakCheckResult | undefined> {
-    const leak = this.controller.items.get(LEAK_CHECK_ID);
-    if (!leak)
-      throw new Error('This workspace holds no Leak Hunt exercise to check. Open one first.');
+    return (await this.runItem(LEAK_CHECK_ID)).leakCheck;
+  }
+
+  /** Runs the exercise's own tests, as the Testing view's run button does. */
+  async runExerciseTests(): Promise<TestTotals | undefined> {
+    return (await this.runItem(TESTS_ID)).tests;
+  }
+
+  private async runItem(id: string): Promise<RunOutcome> {
+    const item = this.controller.items.get(id);
+    if (!item) throw new Error('This workspace holds no Leak Hunt exercise. Open one first.');
     const source = new vscode.CancellationTokenSource();
     try {
-      return (await this.run(new vscode.TestRunRequest([leak]), source.token)).leakCheck;
+      return await this.run(new vscode.TestRunRequest([item]), source.token);
     } finally {
       source.dispose();
     }
@@ -92,7 +110,7 @@ export class ExerciseTests implements vscode.Disposable {
   private async run(
     request: vscode.TestRunRequest,
     token: vscode.CancellationToken,
-  ): Promise<{ leakCheck?: LeakCheckResult }> {
+  ): Promise<RunOutcome> {
     const current = this.services.currentExercise.value;
     if (!current || !(await ensureTrusted('run the exercise tests'))) return {};
     const wanted = (id: string): boolean =>
@@ -102,11 +120,11 @@ export class ExerciseTests implements vscode.Disposable {
     const run = this.controller.createTestRun(request, current.exercise.manifest.title);
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
-    const outcome: { leakCheck?: LeakCheckResult } = {};
+    const outcome: RunOutcome = {};
     try {
       const testsItem = this.controller.items.get(TESTS_ID);
       if (testsItem && wanted(TESTS_ID))
-        await this.runTests(current, testsItem, run, controller.signal);
+        outcome.tests = await this.runTests(current, testsItem, run, controller.signal);
       const leakItem = this.controller.items.get(LEAK_CHECK_ID);
       if (leakItem && wanted(LEAK_CHECK_ID) && !controller.signal.aborted)
         outcome.leakCheck = await this.runCheck(current, leakItem, run, controller.signal);
@@ -122,7 +140,7 @@ export class ExerciseTests implements vscode.Disposable {
     root: vscode.TestItem,
     run: vscode.TestRun,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<TestTotals | undefined> {
     const { manifest } = current.exercise;
     run.started(root);
     const items = new Map<string, vscode.TestItem>();
@@ -176,13 +194,14 @@ export class ExerciseTests implements vscode.Disposable {
         Date.now() - started,
       );
     }
+    if (result.aborted) return undefined;
     // A run that exited non-zero failed even when no single test did (e.g. a file failed to load).
-    if (!result.aborted)
-      await this.services.progress.testRun(manifest.id, {
-        passed,
-        skipped,
-        failed: result.exitCode === 0 ? failed : Math.max(failed, 1),
-      });
+    const totals = {
+      ...report.totals,
+      failed: result.exitCode === 0 ? failed : Math.max(failed, 1),
+    };
+    await this.services.progress.testRun(manifest.id, { passed, skipped, failed: totals.failed });
+    return totals;
   }
 
   private report(run: vscode.TestRun, item: vscode.TestItem, result: TestResult): void {
@@ -262,7 +281,7 @@ export class ExerciseTests implements vscode.Disposable {
   }
 }
 
-export function registerTesting(services: ExtensionServices): void {
+export function registerTesting(services: ExtensionServices): ExerciseTests {
   const tests = new ExerciseTests(services);
   services.context.subscriptions.push(
     tests,
@@ -276,4 +295,5 @@ export function registerTesting(services: ExtensionServices): void {
       return result?.verdict;
     }),
   );
+  return tests;
 }

@@ -1,0 +1,102 @@
+import { performance } from 'node:perf_hooks';
+import type { ClassSummary, DiffResult } from '../../heap/results';
+import { HeapWorkerClient } from '../../heap/workerClient';
+import type { Logger } from '../logger';
+import type { ClassDelta, Page, SortOrder, SummaryRow } from '../protocol';
+import type { AnalysisOptions, HeapAnalysis } from './heapAnalysis';
+
+/**
+ * The heap engine behind the editor, in its worker thread. The worker starts on first use (not
+ * at activation) and again after a crash; open snapshots stay cached in it, so paging through
+ * a table re-reads nothing.
+ */
+export class WorkerHeapAnalysis implements HeapAnalysis {
+  private client: HeapWorkerClient | undefined;
+
+  constructor(
+    private readonly workerScript: string,
+    private readonly log: Logger,
+  ) {}
+
+  private worker(): HeapWorkerClient {
+    if (!this.client) {
+      this.log.info('worker', `starting the heap worker (${this.workerScript})`);
+      this.client = new HeapWorkerClient(this.workerScript);
+    }
+    return this.client;
+  }
+
+  /**
+   * Runs `call` against the worker; if the worker died (e.g. out of memory on a huge file) or
+   * evicted the snapshot between two calls, starts over once with a fresh worker.
+   */
+  private async withWorker<T>(
+    what: string,
+    call: (client: HeapWorkerClient) => Promise<T>,
+  ): Promise<T> {
+    const started = performance.now();
+    try {
+      return await call(this.worker());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!/heap worker exited|not open \(closed or evicted\)/.test(message)) throw error;
+      this.log.warn('worker', `${what}: ${message}; retrying with a fresh worker`);
+      await this.client?.dispose();
+      this.client = undefined;
+      return await call(this.worker());
+    } finally {
+      this.log.trace('worker', `${what} in ${(performance.now() - started).toFixed(0)} ms`);
+    }
+  }
+
+  private progressFor(file: string, options?: AnalysisOptions) {
+    return {
+      signal: options?.signal,
+      onProgress: (done: number, total: number) =>
+        options?.onProgress?.(file, total > 0 ? done / total : 0),
+    };
+  }
+
+  summaryPage(
+    file: string,
+    query: { sort: SortOrder<keyof SummaryRow>; filter: string; start: number; count: number },
+    options?: AnalysisOptions,
+  ): Promise<Page<SummaryRow>> {
+    return this.withWorker('summary page', async (client) => {
+      const { handle } = await client.call('open', { file }, this.progressFor(file, options));
+      return client.call(
+        'classesPage',
+        { handle, query: { ...query, sort: query.sort as SortOrder<keyof ClassSummary> } },
+        { signal: options?.signal },
+      );
+    });
+  }
+
+  comparisonPage(
+    files: { baseline: string; target: string },
+    query: { sort: SortOrder<keyof ClassDelta>; filter: string; start: number; count: number },
+    options?: AnalysisOptions,
+  ): Promise<Page<ClassDelta>> {
+    return this.withWorker('comparison page', (client) =>
+      client.call('comparisonPage', { ...files, query }, this.progressFor(files.target, options)),
+    );
+  }
+
+  findLeaks(
+    files: { baseline: string; target: string; final: string },
+    options?: AnalysisOptions & { scripts?: Record<number, string> },
+  ): Promise<DiffResult> {
+    return this.withWorker('three-snapshot diff', (client) =>
+      client.call(
+        'diff',
+        { ...files, top: 20, ...(options?.scripts ? { scripts: options.scripts } : {}) },
+        this.progressFor(files.final, options),
+      ),
+    );
+  }
+
+  dispose(): void {
+    void this.client?.dispose();
+    this.client = undefined;
+  }
+}
