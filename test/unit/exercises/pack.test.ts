@@ -63,7 +63,7 @@ test('a packed set unpacks to the same files, with solutions marked for graders'
   const { dir, pack, dest } = sandbox();
   const manifest = await packSet(fixtureSet, pack);
   assert.ok(
-    manifest.files.some((f) => f.path === 'mini-leak/solution/server.js' && f.role === 'solution'),
+    manifest.files.some((f) => f.path === 'mini-leak/solution/service.js' && f.role === 'solution'),
   );
   assert.ok(
     manifest.files.every((f) => !f.path.startsWith('mini-leak/solution/') || f.role === 'solution'),
@@ -197,7 +197,7 @@ const hostile: HostileCase[] = [
     name: 'a file whose content does not match its checksum',
     build: (files) => {
       const tampered = new Map(files);
-      tampered.set('mini-leak/app/server.js', Buffer.from('process.exit(1)'));
+      tampered.set('mini-leak/app/service.js', Buffer.from('process.exit(1)'));
       return writeZip(packEntries(tampered, files));
     },
     message: /checksum/,

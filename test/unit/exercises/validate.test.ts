@@ -42,7 +42,7 @@ test('validate proves the fixture: pristine fails and leaks, the solution passes
 test('a solution that does not fix the leak fails validation, with both reasons', async () => {
   const copy = join(work, 'unfixed');
   cpSync(join(fixtureSet, 'mini-leak'), copy, { recursive: true });
-  cpSync(join(copy, 'app', 'server.js'), join(copy, 'solution', 'server.js'));
+  cpSync(join(copy, 'app', 'service.js'), join(copy, 'solution', 'service.js'));
   const result = await validateExercise(await loadExercise(copy), { leakCheck: runLeakCheck });
   assert.equal(result.ok, false);
   const solution = result.variants.find((v) => v.variant === 'solution')!;

@@ -33,12 +33,22 @@ test('materialise copies the app only (no solution, hints or manifest) and write
   const exercise = await loadExercise(exerciseDir);
   const target = join(work, 'learner-1');
   const marker = await materialiseExercise(exercise, target);
-  assert.deepEqual(await listFiles(target), ['server.js', 'test/server.test.js']);
+  assert.deepEqual(await listFiles(target), [
+    'package.json',
+    'server.js',
+    'service.js',
+    'test/server.test.js',
+  ]);
   assert.equal(existsSync(join(target, 'exercise.json')), false);
   assert.equal(existsSync(join(target, 'solution')), false);
   assert.equal(marker.exerciseId, 'mini-leak');
   assert.equal(marker.setId, 'set');
-  assert.deepEqual(Object.keys(marker.files).sort(), ['server.js', 'test/server.test.js']);
+  assert.deepEqual(Object.keys(marker.files).sort(), [
+    'package.json',
+    'server.js',
+    'service.js',
+    'test/server.test.js',
+  ]);
   assert.match(marker.pristineHash, /^[0-9a-f]{64}$/);
   assert.deepEqual(await readWorkspaceMarker(target), marker);
   assert.doesNotMatch(
@@ -98,9 +108,9 @@ test('applySolution overlays the reference fix on a copy', async () => {
   const exercise = await loadExercise(exerciseDir);
   const target = join(work, 'solved');
   cpSync(join(exerciseDir, 'app'), target, { recursive: true });
-  assert.deepEqual(await applySolution(exercise, target), ['server.js']);
+  assert.deepEqual(await applySolution(exercise, target), ['service.js']);
   assert.equal(
-    readFileSync(join(target, 'server.js'), 'utf8'),
-    readFileSync(join(exerciseDir, 'solution', 'server.js'), 'utf8'),
+    readFileSync(join(target, 'service.js'), 'utf8'),
+    readFileSync(join(exerciseDir, 'solution', 'service.js'), 'utf8'),
   );
 });

@@ -1,7 +1,6 @@
-'use strict';
 // Minimal HTTP clients in the shape of the libraries the production code uses: an axios-like
 // API client with response interceptors, and a DynamoDB-like document client.
-const http = require('node:http');
+import http from 'node:http';
 
 const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
@@ -110,4 +109,4 @@ class DocumentClient {
   }
 }
 
-module.exports = { ApiClient, DocumentClient, sharedAgent };
+export { ApiClient, DocumentClient, sharedAgent };

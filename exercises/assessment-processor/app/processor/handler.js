@@ -1,9 +1,8 @@
-'use strict';
 // The assessment processor, as deployed to the Lambda runtime: one processor instance is kept
 // between invocations (the runtime reuses warm containers), and each invocation gets an
 // SQS-style batch of assessments to score and store.
-const EventEmitter = require('node:events');
-const { ApiClient, DocumentClient } = require('./clients');
+import EventEmitter from 'node:events';
+import { ApiClient, DocumentClient } from './clients.js';
 
 class AssessmentProcessor extends EventEmitter {
   constructor({ scoringUrl, documentsUrl }) {
@@ -137,4 +136,4 @@ async function handler(event) {
   return { processed: results.length };
 }
 
-module.exports = { handler, AssessmentProcessor };
+export { handler, AssessmentProcessor };

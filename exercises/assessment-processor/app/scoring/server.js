@@ -1,64 +1,7 @@
-'use strict';
-// A local stand-in for the external scoring API. It scores an assessment from its answers and
-// refuses assessments without any (422), like the real API. It counts what it was asked.
-const http = require('node:http');
+// Entry point the launcher starts: listens on PORT/HOST from the environment.
+import { createScoringService } from './service.js';
 
-function sendJson(res, status, body) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-/** Creates the scoring API's HTTP server (not yet listening). */
-function createScoringService() {
-  const counts = { scored: 0, refused: 0 };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://scoring.local');
-    if (req.method === 'GET' && url.pathname === '/health')
-      return sendJson(res, 200, { app: 'OK' });
-    if (req.method === 'GET' && url.pathname === '/stats') return sendJson(res, 200, counts);
-    if (req.method === 'POST' && url.pathname === '/score') {
-      const chunks = [];
-      req.on('data', (chunk) => chunks.push(chunk));
-      req.on('end', () => {
-        let body;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          return sendJson(res, 400, { error: 'body must be JSON' });
-        }
-        const answers =
-          body.assessment && Array.isArray(body.assessment.answers) ? body.assessment.answers : [];
-        if (answers.length === 0) {
-          counts.refused++;
-          return sendJson(res, 422, { error: 'assessment has no answers' });
-        }
-        counts.scored++;
-        const correct = answers.filter((a) => a === 'correct').length;
-        const history = Array.isArray(body.history) ? body.history : [];
-        sendJson(res, 200, {
-          studentId: body.assessment.studentId,
-          score: Math.round((100 * correct) / answers.length),
-          basedOn: history.length,
-          scoredBy:
-            req.headers['x-student-id'] === body.assessment.studentId ? 'student-scoped' : 'shared',
-        });
-      });
-      return;
-    }
-    sendJson(res, 404, { error: 'not found' });
-  });
-  return server;
-}
-
-module.exports = { createScoringService };
-
-if (require.main === module) {
-  const server = createScoringService();
-  server.listen(Number(process.env.PORT || 9001), process.env.HOST || '127.0.0.1', () => {
-    console.log(`scoring API listening on ${JSON.stringify(server.address())}`);
-  });
-}
+const server = createScoringService();
+server.listen(Number(process.env.PORT || 9001), process.env.HOST || '127.0.0.1', () => {
+  console.log(`scoring API listening on ${JSON.stringify(server.address())}`);
+});

@@ -1,9 +1,8 @@
-'use strict';
-const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
-const { createScoringService } = require('../scoring/server');
-const { createDocumentService } = require('../documents/server');
-const { listen, close, request, bytesKeptPerRequest, agent } = require('../testkit/helpers');
+import assert from 'node:assert/strict';
+import { test, before, after } from 'node:test';
+import { createScoringService } from '../scoring/service.js';
+import { createDocumentService } from '../documents/service.js';
+import { listen, close, request, bytesKeptPerRequest, agent } from '../testkit/helpers.js';
 
 const scoring = createScoringService();
 const documents = createDocumentService();
@@ -19,14 +18,15 @@ before(async () => {
   // The handler reads its collaborators' URLs from the environment, like the deployed one.
   process.env.SCORING_URL = scoringUrl;
   process.env.DOCUMENTS_URL = documentsUrl;
-  ({ AssessmentProcessor } = require('../processor/handler'));
-  processorServer = require('../processor/server').createProcessorService();
+  ({ AssessmentProcessor } = await import('../processor/handler.js'));
+  const { createProcessorService } = await import('../processor/service.js');
+  processorServer = createProcessorService();
   invokeUrl = `${await listen(processorServer)}/invoke`;
 });
 
 after(async () => {
   agent.destroy();
-  require('../processor/clients').sharedAgent.destroy();
+  (await import('../processor/clients.js')).sharedAgent.destroy();
   await close(processorServer);
   await close(scoring);
   await close(documents);

@@ -1,4 +1,3 @@
-'use strict';
 // The assessment processor, as deployed to the Lambda runtime: one processor instance is kept
 // between invocations (the runtime reuses warm containers), and each invocation gets an
 // SQS-style batch of assessments to score and store.
@@ -7,8 +6,8 @@
 // one scoring client for all students, a bounded cache of small results, no in-memory retry
 // queue (failed items go back to the queue as batch item failures), and each assessment is
 // processed by exactly one code path.
-const EventEmitter = require('node:events');
-const { ApiClient, DocumentClient } = require('./clients');
+import EventEmitter from 'node:events';
+import { ApiClient, DocumentClient } from './clients.js';
 
 const MAX_CACHED_RESULTS = 200;
 const MAX_HISTORY_DEPTH = 10;
@@ -115,4 +114,4 @@ async function handler(event) {
   return { processed: outcomes.length - batchItemFailures.length, batchItemFailures };
 }
 
-module.exports = { handler, AssessmentProcessor };
+export { handler, AssessmentProcessor };

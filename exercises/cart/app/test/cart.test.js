@@ -1,9 +1,8 @@
-'use strict';
-const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
-const { createCartService } = require('../cart/server');
-const { createCatalogueService } = require('../catalogue/server');
-const { listen, close, request, bytesKeptPerRequest, agent } = require('../testkit/helpers');
+import assert from 'node:assert/strict';
+import { test, before, after } from 'node:test';
+import { createCartService } from '../cart/service.js';
+import { createCatalogueService } from '../catalogue/service.js';
+import { listen, close, request, bytesKeptPerRequest, agent } from '../testkit/helpers.js';
 
 const catalogue = createCatalogueService();
 let cart;

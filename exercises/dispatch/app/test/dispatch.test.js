@@ -1,10 +1,9 @@
-'use strict';
-const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
-const { createQueueService } = require('../queue/server');
-const { createPaymentService } = require('../payment/server');
-const { createDispatchService } = require('../dispatch/server');
-const { listen, close, request, drive, agent } = require('../testkit/helpers');
+import assert from 'node:assert/strict';
+import { test, before, after } from 'node:test';
+import { createQueueService } from '../queue/service.js';
+import { createPaymentService } from '../payment/service.js';
+import { createDispatchService } from '../dispatch/service.js';
+import { listen, close, request, drive, agent } from '../testkit/helpers.js';
 
 const queue = createQueueService();
 let payment;

@@ -1,17 +1,16 @@
-'use strict';
 // Functional and memory tests of the task API. They build src/ first, so they always test the
 // code as it is now (one test file: node --test runs files in parallel and they would race
 // on dist/).
-const assert = require('node:assert/strict');
-const { mkdtempSync, readdirSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
-const { describe, test, before, after } = require('node:test');
-const { build } = require('../build');
-const { listen, close, request, bytesKeptPerRequest, agent } = require('../testkit/helpers');
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test, before, after } from 'node:test';
+import { build } from '../tools/build.js';
+import { listen, close, request, bytesKeptPerRequest, agent } from '../testkit/helpers.js';
 
 build();
-const { createApp } = require('../dist/app');
+const { createApp } = await import('../dist/app.js');
 
 const tempDir = mkdtempSync(join(tmpdir(), 'task-api-test-'));
 const app = createApp({ tempDir });

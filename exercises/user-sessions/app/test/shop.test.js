@@ -1,10 +1,9 @@
-'use strict';
-const assert = require('node:assert/strict');
-const { test, before, after } = require('node:test');
-const { createWebService } = require('../web/server');
-const { createUserService } = require('../user/server');
-const { createCatalogueService } = require('../catalogue/server');
-const { listen, close, request, bytesKeptPerRequest, agent } = require('../testkit/helpers');
+import assert from 'node:assert/strict';
+import { test, before, after } from 'node:test';
+import { createWebService } from '../web/service.js';
+import { createUserService } from '../user/service.js';
+import { createCatalogueService } from '../catalogue/service.js';
+import { listen, close, request, bytesKeptPerRequest, agent } from '../testkit/helpers.js';
 
 // The whole shop runs inside this test process, wired like the launcher wires it.
 const user = createUserService();

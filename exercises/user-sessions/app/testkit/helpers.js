@@ -1,7 +1,6 @@
-'use strict';
 // Small helpers shared by the tests: start services in this process on free loopback ports,
 // send requests, and measure how much the heap keeps per request.
-const http = require('node:http');
+import http from 'node:http';
 
 /** Starts a server on a free loopback port and resolves to its base URL. */
 function listen(server) {
@@ -72,4 +71,4 @@ async function bytesKeptPerRequest({ warmup, count, send }) {
   return (after - before) / count;
 }
 
-module.exports = { listen, close, request, drive, bytesKeptPerRequest, agent };
+export { listen, close, request, drive, bytesKeptPerRequest, agent };

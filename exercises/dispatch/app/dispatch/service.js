@@ -1,23 +1,10 @@
-'use strict';
 // The dispatch service, ported from Go: consumes paid orders from the `orders` queue and hands
 // them to the (simulated) shipping partner. The queue delivers at least once, so the same
 // order can arrive twice after a consumer restart; dispatch must ship it only once.
-const http = require('node:http');
+import http from 'node:http';
 
-// Orders already handed to shipping, by order id, with when they were processed. Redeliveries
-// arrive soon after the original, so only a bounded, recent window is kept: at most
-// MAX_REMEMBERED ids, none older than DEDUP_WINDOW_MS.
+// Orders already handed to shipping, by order id, with when they were processed.
 const processedOrderCache = new Map();
-const MAX_REMEMBERED = 1000;
-const DEDUP_WINDOW_MS = 10 * 60 * 1000;
-
-function forgetOldOrders(now) {
-  for (const [id, processedAt] of processedOrderCache) {
-    if (processedOrderCache.size <= MAX_REMEMBERED && now - processedAt.getTime() < DEDUP_WINDOW_MS)
-      break;
-    processedOrderCache.delete(id);
-  }
-}
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
@@ -51,9 +38,7 @@ function getOrderId(message) {
   const id = order.orderid;
   if (typeof id !== 'string' || id === '') throw new Error('message has no orderid');
   const seenBefore = processedOrderCache.has(id);
-  const now = new Date();
-  if (!seenBefore) processedOrderCache.set(id, now);
-  forgetOldOrders(now.getTime());
+  processedOrderCache.set(id, new Date());
   return { id, seenBefore };
 }
 
@@ -134,12 +119,4 @@ function createDispatchService({ queueUrl = process.env.QUEUE_URL, batchSize = 5
   };
 }
 
-module.exports = { createDispatchService };
-
-if (require.main === module) {
-  const dispatch = createDispatchService();
-  dispatch.server.listen(Number(process.env.PORT || 8085), process.env.HOST || '127.0.0.1', () => {
-    console.log(`dispatch listening on ${JSON.stringify(dispatch.server.address())}`);
-    dispatch.start();
-  });
-}
+export { createDispatchService };

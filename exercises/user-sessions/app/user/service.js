@@ -1,13 +1,10 @@
-'use strict';
 // The user service: hands out ids for anonymous visitors and answers a few profile look-ups.
 // The production version kept its counter in Redis; this copy keeps it in memory so the
 // exercise runs offline.
-const http = require('node:http');
+import http from 'node:http';
 
-// Recent visitors for the "active visitors" dashboard: bounded, oldest evicted first, so the
-// memory it holds stops growing once it is full.
-const MAX_TRACKED_SESSIONS = 100;
-const activeSessions = new Map();
+const activeSessionsCache = {};
+let sessionIdCounter = 0;
 let anonymousCounter = 0;
 
 const knownUsers = new Map([
@@ -35,16 +32,17 @@ function readBody(req) {
 
 function uniqueId(req, res) {
   anonymousCounter++;
+  sessionIdCounter++;
   const assignedId = 'anonymous-' + anonymousCounter;
-  activeSessions.set(assignedId, {
+  // Session tracking for the "active visitors" dashboard.
+  const sessionRecord = {
     timestamp: Date.now(),
     userAgent: req.headers['user-agent'],
     ip: req.socket.remoteAddress,
     assignedId,
-  });
-  if (activeSessions.size > MAX_TRACKED_SESSIONS) {
-    activeSessions.delete(activeSessions.keys().next().value);
-  }
+    activityLog: Array(500).fill(`visit ${sessionIdCounter} for ${assignedId}`),
+  };
+  activeSessionsCache[sessionIdCounter] = sessionRecord;
   sendJson(res, 200, { uuid: assignedId });
 }
 
@@ -82,11 +80,4 @@ function createUserService() {
   });
 }
 
-module.exports = { createUserService };
-
-if (require.main === module) {
-  const server = createUserService();
-  server.listen(Number(process.env.PORT || 8081), process.env.HOST || '127.0.0.1', () => {
-    console.log(`user service listening on ${JSON.stringify(server.address())}`);
-  });
-}
+export { createUserService };

@@ -1,11 +1,9 @@
-'use strict';
 // The cart service: keeps each shopper's cart and prices items with details fetched from the
 // catalogue service. Carts live in memory here (Redis in production).
-const http = require('node:http');
+import http from 'node:http';
 
-// Product requests in flight, so shutdown can abort them instead of waiting. Each request
-// leaves the set when it finishes, so the set only ever holds what is really in flight.
-const activeProductRequests = new Set();
+// Product requests in flight, so shutdown can abort them instead of waiting.
+const activeProductRequests = [];
 
 const carts = new Map();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -44,8 +42,7 @@ function getProduct(catalogueUrl, sku) {
       },
     );
     const requestRecord = { sku, initiatedTime: Date.now(), request };
-    activeProductRequests.add(requestRecord);
-    request.on('close', () => activeProductRequests.delete(requestRecord));
+    activeProductRequests.push(requestRecord);
     request.on('error', reject);
   });
 }
@@ -107,11 +104,4 @@ function createCartService({ catalogueUrl = process.env.CATALOGUE_URL } = {}) {
   return server;
 }
 
-module.exports = { createCartService };
-
-if (require.main === module) {
-  const server = createCartService();
-  server.listen(Number(process.env.PORT || 8083), process.env.HOST || '127.0.0.1', () => {
-    console.log(`cart service listening on ${JSON.stringify(server.address())}`);
-  });
-}
+export { createCartService };
