@@ -16,10 +16,10 @@ export interface HuntTimings {
 }
 
 /**
- * The headless hunt: start the services, warm up, send one probe load to find the service whose
- * heap grows the most per request, then on that service take GC'd snapshots around two more
- * loads (baseline, target, final) and diff them for leak suspects. Progress goes to
- * `onProgress`; `onTimings` receives the wall-time split at the end.
+ * The headless hunt: start the services, warm up, (with several services) send one probe load
+ * to find the service whose heap grows the most per request, then on that service take GC'd
+ * snapshots around two more loads (baseline, target, final) and diff them for leak suspects.
+ * Progress goes to `onProgress`; `onTimings` receives the wall-time split at the end.
  */
 export async function runHunt(
   options: HuntRunOptions & { onTimings?: (timings: HuntTimings) => void },
@@ -55,22 +55,25 @@ export async function runHunt(
 
     await load(warmup, 'warming up');
     const before = await measureAll();
-    await load(count, 'probe load');
-    const after = await measureAll();
-    const growth = run.group.services.map((service, i) => ({
-      service,
-      perRequest: (after[i]! - before[i]!) / count,
-    }));
-    for (const { service, perRequest } of growth)
-      run.progress(`  ${service.name}: ${formatBytes(perRequest)} per request`);
-    const chosen: RunningService = growth.reduce((a, b) =>
-      b.perRequest > a.perRequest ? b : a,
-    ).service;
-    const index = run.group.services.indexOf(chosen);
-    const ladder: LadderStep[] = [
-      { requests: 0, usedHeap: before[index]! },
-      { requests: count, usedHeap: after[index]! },
-    ];
+    let chosen: RunningService = run.group.services[0]!;
+    const ladder: LadderStep[] = [];
+    if (run.group.services.length > 1) {
+      // Which service grows is what the hunt must find out: one probe load, measured on all.
+      await load(count, 'probe load');
+      const after = await measureAll();
+      const growth = run.group.services.map((service, i) => ({
+        service,
+        perRequest: (after[i]! - before[i]!) / count,
+      }));
+      for (const { service, perRequest } of growth)
+        run.progress(`  ${service.name}: ${formatBytes(perRequest)} per request`);
+      chosen = growth.reduce((a, b) => (b.perRequest > a.perRequest ? b : a)).service;
+      const index = run.group.services.indexOf(chosen);
+      ladder.push({ requests: 0, usedHeap: before[index]! });
+      ladder.push({ requests: count, usedHeap: after[index]! });
+    } else {
+      ladder.push({ requests: 0, usedHeap: before[0]! });
+    }
     run.progress(`hunting in '${chosen.name}'`);
 
     const snapshots: string[] = [];
@@ -97,12 +100,16 @@ export async function runHunt(
       snapshots.push(file);
     };
 
+    const measured = async (): Promise<void> => {
+      const requests = ladder.at(-1)!.requests + count;
+      ladder.push({ requests, usedHeap: await run.heapAfterGc(chosen.session) });
+    };
     await snapshot('baseline');
     await load(count, 'load 1');
-    ladder.push({ requests: count * 2, usedHeap: await run.heapAfterGc(chosen.session) });
+    await measured();
     await snapshot('target');
     await load(count, 'load 2');
-    ladder.push({ requests: count * 3, usedHeap: await run.heapAfterGc(chosen.session) });
+    await measured();
     await snapshot('final');
 
     run.progress('diffing the snapshots');
