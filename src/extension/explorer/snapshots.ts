@@ -13,6 +13,7 @@ export class SnapshotRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SnapshotInfo[]>();
   readonly onDidChange = this.changed.event;
   private items: SnapshotInfo[];
+  private lastProgressEvent = 0;
 
   constructor(private readonly state: vscode.Memento) {
     const stored = state.get<SnapshotInfo[]>(STATE_KEY, []);
@@ -51,9 +52,16 @@ export class SnapshotRegistry implements vscode.Disposable {
     return info;
   }
 
-  update(id: string, patch: Partial<SnapshotInfo>): void {
-    this.items = this.items.map((s) => (s.id === id ? { ...s, ...patch } : s));
-    this.save();
+  /**
+   * Capture or parse progress: shown, not stored (a reload ends the capture anyway), and at
+   * most a few times a second however often V8 reports.
+   */
+  setProgress(id: string, progress: number): void {
+    const now = Date.now();
+    if (now - this.lastProgressEvent < 250) return;
+    this.lastProgressEvent = now;
+    this.items = this.items.map((s) => (s.id === id ? { ...s, progress } : s));
+    this.changed.fire(this.list());
   }
 
   remove(id: string): void {

@@ -191,6 +191,7 @@ async function captureSnapshot(
     progress: 0,
   };
   services.snapshots.add(pending);
+  let lastPercent = -1;
   try {
     const { file, bytes, takenAt } = await live.takeSnapshot(
       service,
@@ -199,8 +200,11 @@ async function captureSnapshot(
       {
         signal,
         onProgress: (fraction) => {
-          services.snapshots.update(pending.id, { progress: fraction });
-          progress?.report({ message: `${label}: ${Math.round(fraction * 100)}%` });
+          services.snapshots.setProgress(pending.id, fraction);
+          const percent = Math.round(fraction * 100);
+          if (percent === lastPercent) return;
+          lastPercent = percent;
+          progress?.report({ message: `${label}: ${percent}%` });
         },
       },
     );
