@@ -201,16 +201,25 @@ export class SuspectsView {
       icon('chevron-right', 'twisty'),
       el('span', 'suspect-name', suspect.name),
       el('span', 'badge', `×${formatCount(suspect.count)}`),
-      el('span', 'suspect-size', `${formatBytes(suspect.retainedSize)} retained`),
     );
+    if (suspect.owner !== undefined) {
+      const owner = el('span', 'suspect-owner', 'held by ');
+      owner.append(el('code', undefined, suspect.owner));
+      summary.append(owner);
+    }
+    summary.append(el('span', 'suspect-size', `${formatBytes(suspect.retainedSize)} retained`));
     const body = el('div', 'suspect-body');
     body.append(el('div', 'section-label', 'Retainer path'));
     const path = el('ol', 'path');
     path.setAttribute('aria-label', `Retainer path of ${suspect.name}, from the GC roots`);
+    // The growing container is the step to fix: mark where the path passes through it.
+    const ownerStep = suspect.owner === undefined ? -1 : suspect.path.lastIndexOf(suspect.owner);
     suspect.path.forEach((step, stepIndex) => {
       const item = el('li', 'path-step');
       if (stepIndex > 0) item.append(icon('arrow-right', 'path-arrow'));
-      item.append(el('span', 'chip', step));
+      const chip = el('span', stepIndex === ownerStep ? 'chip owner' : 'chip', step);
+      if (stepIndex === ownerStep) chip.title = 'The container that keeps growing';
+      item.append(chip);
       path.append(item);
     });
     body.append(path);

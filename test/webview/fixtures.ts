@@ -24,6 +24,16 @@ export const summary = JSON.parse(
 /** A three-snapshot diff as `leakhunt diff --json` prints it. */
 export const diff = JSON.parse(readFileSync(join(fixtureDir, 'diff.json'), 'utf8')) as DiffResult;
 
+/** What the real engine prints for a tiny leaky heap (regenerate with test/fixtures/webview/generate.js). */
+export const engineSummary = JSON.parse(
+  readFileSync(join(fixtureDir, 'engine-summary.json'), 'utf8'),
+) as SummaryResult;
+
+/** The engine's three-snapshot diff of the same heap. */
+export const engineDiff = JSON.parse(
+  readFileSync(join(fixtureDir, 'engine-diff.json'), 'utf8'),
+) as DiffResult;
+
 /** Sorts, filters and pages rows the way the extension host does for `summaryPage` / `comparisonPage`. */
 export function pageOf<Row extends { name: string }>(
   rows: readonly Row[],

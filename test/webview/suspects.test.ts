@@ -49,6 +49,9 @@ test('pushed suspects render with the first one expanded and its retainer path a
     'activityLog',
   ]);
   assert.equal(await first.locator('.path .path-arrow').count(), 4, 'an arrow between steps');
+  assert.equal(await first.locator('.suspect-owner').textContent(), 'held by activeSessionsCache');
+  assert.deepEqual(await first.locator('.chip.owner').allTextContents(), ['activeSessionsCache']);
+  assert.equal(await cards.nth(2).locator('.chip.owner').count(), 0, 'no owner, no mark');
   assert.equal(
     await first.locator('.location-text').textContent(),
     '/work/exercises/user-sessions/app/user/server.js:43',
@@ -65,6 +68,7 @@ test('hostile class names, edge names and files render as text', async () => {
   await card.locator('summary').click();
   assert.equal(await card.locator('.suspect-name').textContent(), hostile);
   assert.deepEqual(await card.locator('.chip').allTextContents(), ['(GC roots)', hostile, 'cache']);
+  assert.equal(await card.locator('.suspect-owner code').textContent(), hostile);
   assert.equal(await card.locator('.location-text').textContent(), `/tmp/${hostile}.js:7`);
   assert.equal(await host.page.locator('#panel-suspects img').count(), 0);
   await host.page.waitForTimeout(100); // an injected onerror would fire by now
