@@ -5,6 +5,7 @@ import { runTests } from '../../exercises/runner';
 import { formatBytes, runLeakCheck, type LeakCheckResult } from '../../inspector';
 import {
   NodeTapParser,
+  tapReporterEnv,
   type TestLocation,
   type TestResult,
   type TestTotals,
@@ -22,12 +23,6 @@ interface RunOutcome {
   leakCheck?: LeakCheckResult;
 }
 const TESTS_ID = 'tests';
-
-/** Asks node's test runner for TAP, which the parser turns into one item per test. */
-export function withTapReporter(command: string): string {
-  if (/--test-reporter[= ]/.test(command)) return command;
-  return command.replace(/(^|\s)--test(\s|$)/, '$1--test --test-reporter=tap$2');
-}
 
 /** VS Code's own TypeScript, so an exercise's build step works offline inside the editor. */
 function bundledTypeScript(): string | undefined {
@@ -165,41 +160,38 @@ export class ExerciseTests implements vscode.Disposable {
       onOutput: (line) => run.appendOutput(`${line}\r\n`),
     });
     const started = Date.now();
-    const result = await runTests(
-      {
-        ...manifest,
-        tests: { ...manifest.tests, command: withTapReporter(manifest.tests.command) },
-      },
-      current.workspaceDir,
-      {
-        nodePath: readSettings().nodePath,
-        typescriptPath: bundledTypeScript(),
-        signal,
-        onOutput: (text) => parser.write(text),
-      },
-    );
+    const result = await runTests(manifest, current.workspaceDir, {
+      nodePath: readSettings().nodePath,
+      typescriptPath: bundledTypeScript(),
+      // TAP is what the parser reads; asked for through NODE_OPTIONS so the manifest's command stays as written.
+      env: { NODE_OPTIONS: tapReporterEnv(process.env).NODE_OPTIONS ?? '' },
+      signal,
+      onOutput: (text) => parser.write(text),
+    });
     const report = parser.end();
     const { passed, failed, skipped } = report.totals;
-    if (result.aborted) run.skipped(root);
-    else if (result.exitCode === 0 && failed === 0) run.passed(root, Date.now() - started);
+    if (result.aborted) {
+      run.skipped(root);
+      return undefined;
+    }
+    // A run that exited non-zero failed even when no single test did (e.g. a file failed to load).
+    const totals = {
+      ...report.totals,
+      failed: result.exitCode === 0 ? failed : Math.max(failed, 1),
+    };
+    if (totals.failed === 0) run.passed(root, Date.now() - started);
     else {
       const why = result.timedOut
         ? 'The tests timed out.'
         : failed
           ? `${failed} test(s) failed.`
-          : `The test command exited with code ${result.exitCode}.`;
+          : `The test command exited with code ${result.exitCode}${report.tapSeen ? '' : ' before reporting any test'}.`;
       run.failed(
         root,
         new vscode.TestMessage(`${why}\n\n${report.output.slice(-20).join('\n')}`),
         Date.now() - started,
       );
     }
-    if (result.aborted) return undefined;
-    // A run that exited non-zero failed even when no single test did (e.g. a file failed to load).
-    const totals = {
-      ...report.totals,
-      failed: result.exitCode === 0 ? failed : Math.max(failed, 1),
-    };
     await this.services.progress.testRun(manifest.id, { passed, skipped, failed: totals.failed });
     return totals;
   }
