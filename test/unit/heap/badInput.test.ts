@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HeapSnapshotError, summarizeSnapshot } from '../../../src/heap/index';
 import {
-  IsolatedSummarizer,
+  IsolatedEngine,
   contractViolation,
   type Outcome,
-} from '../../fixtures/heap/bad/isolatedSummarizer';
+} from '../../fixtures/heap/bad/isolatedEngine';
 import {
   SECTIONS,
   buildSnapshot,
@@ -22,11 +22,11 @@ import {
 // in a worker of this process so a hang or crash is reported with its input.
 
 const dir = mkdtempSync(join(tmpdir(), 'leakhunt-bad-input-'));
-const summarizer = new IsolatedSummarizer(require.resolve('../../../src/heap/index'));
+const engine = new IsolatedEngine(require.resolve('../../../src/heap/index'));
 let fileCounter = 0;
 
 after(async () => {
-  await summarizer.close();
+  await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -39,7 +39,7 @@ function write(content: string | Uint8Array): string {
 /** Summarizes `content`, asserts the contract holds and returns the outcome for more checks. */
 async function outcomeOf(content: string | Uint8Array, what: string): Promise<Outcome> {
   const file = write(content);
-  const outcome = await summarizer.summarize(file);
+  const outcome = await engine.summarize(file);
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
   const violation = contractViolation(outcome, size);
   assert.equal(violation, undefined, `${what}: ${violation}`);

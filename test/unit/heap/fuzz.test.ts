@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { IsolatedSummarizer, contractViolation } from '../../fixtures/heap/bad/isolatedSummarizer';
+import { IsolatedEngine, contractViolation } from '../../fixtures/heap/bad/isolatedEngine';
 import { buildSnapshot, seededRandom } from '../../fixtures/heap/bad/syntheticSnapshot';
 
 // Seeded, deterministic fuzzing of the reader and analysis: small generated snapshots mutated
@@ -13,6 +13,7 @@ import { buildSnapshot, seededRandom } from '../../fixtures/heap/bad/syntheticSn
 
 const SEED = 0x1ea7_4a57;
 const CASES = 3000;
+const DIFF_CASES = 1000;
 
 type Random = () => number;
 const int = (random: Random, below: number): number => Math.floor(random() * below);
@@ -122,38 +123,44 @@ function mutation(random: Random, length: number): Mutation {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'leakhunt-fuzz-'));
-const summarizer = new IsolatedSummarizer(require.resolve('../../../src/heap/index'));
+const engine = new IsolatedEngine(require.resolve('../../../src/heap/index'));
 
 after(async () => {
-  await summarizer.close();
+  await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
+const bases: Buffer[] = [1, 2, 5, 9].map((records) =>
+  Buffer.from(
+    buildSnapshot({ records, logLines: 1 + (records % 4), extraStrings: ['é中🧵', 'a\\"b'] }).text,
+  ),
+);
+
+/** One case: a base snapshot and its mutated bytes, with the steps that made them. */
+function mutatedCase(random: Random): { base: Buffer; bytes: Buffer; steps: string[] } {
+  const base = pick(random, bases);
+  // Mostly one mutation, sometimes a burst: single edits find precise checks, bursts find
+  // states the reader reaches only after earlier damage.
+  const count = random() < 0.75 ? 1 : 2 + int(random, 4);
+  let bytes: Buffer = base;
+  const steps: string[] = [];
+  for (let m = 0; m < count; m++) {
+    const next = mutation(random, Math.max(1, bytes.length));
+    steps.push(next.describe);
+    bytes = next.apply(bytes);
+  }
+  return { base, bytes, steps };
+}
+
 test(`${CASES} mutated snapshots each parse or throw a HeapSnapshotError`, async () => {
   const random = seededRandom(SEED);
-  const bases = [1, 2, 5, 9].map((records) =>
-    Buffer.from(
-      buildSnapshot({ records, logLines: 1 + (records % 4), extraStrings: ['é中🧵', 'a\\"b'] })
-        .text,
-    ),
-  );
   const failures: string[] = [];
   let parsed = 0;
   for (let i = 0; i < CASES; i++) {
-    const base = pick(random, bases);
-    // Mostly one mutation, sometimes a burst: single edits find precise checks, bursts find
-    // states the reader reaches only after earlier damage.
-    const count = random() < 0.75 ? 1 : 2 + int(random, 4);
-    let bytes: Buffer = base;
-    const steps: string[] = [];
-    for (let m = 0; m < count; m++) {
-      const next = mutation(random, Math.max(1, bytes.length));
-      steps.push(next.describe);
-      bytes = next.apply(bytes);
-    }
+    const { base, bytes, steps } = mutatedCase(random);
     const file = join(dir, 'case.heapsnapshot');
     writeFileSync(file, bytes);
-    const outcome = await summarizer.summarize(file);
+    const outcome = await engine.summarize(file);
     if (outcome.kind === 'parsed') parsed++;
     const violation = contractViolation(outcome, bytes.length);
     if (violation) {
@@ -165,4 +172,37 @@ test(`${CASES} mutated snapshots each parse or throw a HeapSnapshotError`, async
   // Mutations that leave the snapshot valid (a digit changed in a size) must still parse;
   // a reader that rejects everything would pass the loop above, so require some.
   assert.ok(parsed > CASES / 50, `only ${parsed} of ${CASES} mutated snapshots parsed`);
+});
+
+// A diff reads the baseline and the target in cheaper modes (nodes only, ids only) than a
+// summary: separate code paths in the reader that must hold the same contract.
+test(`${DIFF_CASES} diffs with a mutated baseline or target each diff or throw`, async () => {
+  const random = seededRandom(SEED ^ 0xd1ff);
+  const good = bases.map((bytes, i) => {
+    const file = join(dir, `good-${i}.heapsnapshot`);
+    writeFileSync(file, bytes);
+    return file;
+  });
+  const failures: string[] = [];
+  let diffed = 0;
+  for (let i = 0; i < DIFF_CASES; i++) {
+    const { base, bytes, steps } = mutatedCase(random);
+    const intact = good[bases.indexOf(base)]!;
+    const file = join(dir, 'diff-case.heapsnapshot');
+    writeFileSync(file, bytes);
+    const role = pick(random, ['baseline', 'target'] as const);
+    const files =
+      role === 'baseline'
+        ? { baseline: file, target: intact, final: intact }
+        : { baseline: intact, target: file, final: intact };
+    const outcome = await engine.diff(files);
+    if (outcome.kind === 'diffed') diffed++;
+    const violation = contractViolation(outcome, bytes.length);
+    if (violation) {
+      failures.push(`diff case ${i} (mutated ${role}; ${steps.join('; ')}): ${violation}`);
+      if (outcome.kind === 'hung' || outcome.kind === 'crashed') break;
+    }
+  }
+  assert.deepEqual(failures.slice(0, 10), [], `${failures.length} case(s) broke the contract`);
+  assert.ok(diffed > DIFF_CASES / 50, `only ${diffed} of ${DIFF_CASES} diffs succeeded`);
 });
