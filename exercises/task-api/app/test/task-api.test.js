@@ -55,8 +55,10 @@ describe('tasks', () => {
   });
 
   test('a live client receives the update of a task saved while it waits', async () => {
-    const waiting = request(`${base}/live?client=watcher&timeoutMs=5000`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const open = (await stats()).liveConnections;
+    const waiting = request(`${base}/live?client=watcher&timeoutMs=30000`);
+    // Update only once the server holds the connection, however slow the machine is.
+    while ((await stats()).liveConnections === open) await new Promise((r) => setTimeout(r, 10));
     await request(`${base}/tasks/3`, { method: 'PATCH', body: { status: 'in-progress' } });
     const { body } = await waiting;
     assert.ok(body.updates.some((task) => task.id === '3' && task.status === 'in-progress'));
@@ -79,9 +81,9 @@ describe('tasks', () => {
 });
 
 describe('memory', () => {
-  const budget = 450;
+  const budget = 350;
   async function measure(t, name, send) {
-    const perRequest = await bytesKeptPerRequest({ warmup: 500, count: 1500, send });
+    const perRequest = await bytesKeptPerRequest({ warmup: 500, count: 4000, send });
     t.diagnostic(`${name}: heap kept per request: ${Math.round(perRequest)} bytes`);
     assert.ok(perRequest < budget, `${name} kept ${Math.round(perRequest)} bytes per request`);
   }
