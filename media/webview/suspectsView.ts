@@ -20,6 +20,16 @@ import { HostRequestError, RequestDroppedError, type HostClient } from './hostCl
 import { pick, snapshotOption, stillCapturing, usableSnapshots } from './snapshots';
 import type { UiState } from './state';
 
+/** A location's file as people read it: ES modules are named by `file://` URL, shown as a path. */
+function displayPath(file: string): string {
+  if (!file.startsWith('file://')) return file;
+  try {
+    return decodeURIComponent(new URL(file).pathname);
+  } catch {
+    return file;
+  }
+}
+
 /**
  * The Leak suspects tab: pick baseline, target and final snapshots, run the three-snapshot
  * technique on the host and show each suspect with its retainer path and source location.
@@ -227,10 +237,11 @@ export class SuspectsView {
     const where = el('div', 'location');
     const location = suspect.location;
     if (location) {
-      const label = el('span', 'location-text', `${location.file}:${location.line}`);
-      label.title = `${location.file}:${location.line}:${location.column}`;
+      const file = displayPath(location.file);
+      const label = el('span', 'location-text', `${file}:${location.line}`);
+      label.title = `${file}:${location.line}:${location.column}`;
       const go = iconButton('go-to-file', 'Go to source');
-      go.title = `Open ${location.file} at line ${location.line}`;
+      go.title = `Open ${file} at line ${location.line}`;
       go.addEventListener('click', () => this.openSource(location));
       where.append(icon('file-code'), label, go);
     } else {

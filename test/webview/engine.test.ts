@@ -94,7 +94,17 @@ test('the engine’s suspects render with their paths and go to the real source 
     (m): m is Extract<FromWebview, { type: 'openSource' }> => m.type === 'openSource',
     'openSource',
   );
-  assert.deepEqual(posted.location, engineDiff.suspects[located].location);
+  const location = engineDiff.suspects[located].location!;
+  assert.deepEqual(
+    posted.location,
+    location,
+    'the location goes back exactly as the engine gave it',
+  );
+  // ES modules are named by file:// URL; people read a path.
+  assert.equal(
+    await cards.nth(located).locator('.location-text').textContent(),
+    `${location.file.replace(/^file:\/\//, '')}:${location.line}`,
+  );
   assert.deepEqual(host.errors, []);
   await host.screenshot('engine-suspects');
 });

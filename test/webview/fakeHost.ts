@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../src/extension/webviewHtml';
 import type {
@@ -14,7 +14,10 @@ import type {
 } from '../../src/extension/protocol';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const distDir = join(repoRoot, 'dist');
+// WEBVIEW_DIST points at a private copy of the bundles, for runs while others rebuild dist/.
+const distDir = process.env.WEBVIEW_DIST
+  ? resolve(process.env.WEBVIEW_DIST)
+  : join(repoRoot, 'dist');
 // What esbuild.mjs copies to dist/codicons, served from the package so a half-finished build of
 // other bundles (which stops before the copy) cannot break the page's icons.
 const codiconsDir = join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist');

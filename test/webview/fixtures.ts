@@ -24,7 +24,7 @@ export const summary = JSON.parse(
 /** A three-snapshot diff as `leakhunt diff --json` prints it. */
 export const diff = JSON.parse(readFileSync(join(fixtureDir, 'diff.json'), 'utf8')) as DiffResult;
 
-/** What the real engine prints for a tiny leaky heap (regenerate with test/fixtures/webview/generate.js). */
+/** What the real engine prints for a tiny leaky heap (regenerate with test/fixtures/webview/generate.mjs). */
 export const engineSummary = JSON.parse(
   readFileSync(join(fixtureDir, 'engine-summary.json'), 'utf8'),
 ) as SummaryResult;
