@@ -372,15 +372,20 @@ export async function launchServices(options: LaunchOptions): Promise<ServiceGro
 /**
  * An AbortSignal that fires when `signal` does or when any of the services ends, with a
  * `ServiceExitedError` (crash, exit, out of memory) as the reason. Work done under it stops as
- * soon as a service dies, and the error says how.
+ * soon as a service dies, and the error says how. Abort it when the work is over: that also
+ * unhooks it from `signal`.
  */
 export function signalUntilExit(
   services: RunningService[],
   signal: AbortSignal | undefined,
 ): AbortController {
   const controller = new AbortController();
-  if (signal?.aborted) controller.abort(signal.reason);
-  signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  const forward = (): void => controller.abort(signal?.reason);
+  if (signal?.aborted) forward();
+  signal?.addEventListener('abort', forward, { once: true });
+  controller.signal.addEventListener('abort', () => signal?.removeEventListener('abort', forward), {
+    once: true,
+  });
   for (const service of services)
     void service.exited.then((exit) => {
       if (!controller.signal.aborted) controller.abort(new ServiceExitedError(service.name, exit));

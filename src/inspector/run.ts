@@ -86,6 +86,7 @@ export async function withServices<T>(
     return await guard(running);
   } finally {
     progress('stopping services');
+    controller.abort(new Error('the services were stopped'));
     await group.stop();
     // Let the work finish its own clean-up (e.g. removing a partial snapshot) before returning;
     // with the services gone it fails fast, and the cap keeps a stuck step from hanging us.
