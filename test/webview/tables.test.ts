@@ -69,6 +69,11 @@ test('the summary renders the newest snapshot’s classes by retained size', asy
     (await host.page.locator('.table-count').first().textContent()) ?? '',
     /^21 classes$/,
   );
+  // The class name gets the room; numbers get a fixed share.
+  const widths = await host.page
+    .locator('#summary-table th')
+    .evaluateAll((ths) => ths.map((th) => th.getBoundingClientRect().width));
+  assert.ok(widths[0] > 2 * widths[1], `column widths ${widths.join(', ')}`);
   await host.screenshot('summary');
 });
 
