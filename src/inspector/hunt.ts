@@ -116,7 +116,7 @@ export async function runHunt(
     const t = performance.now();
     const [baseline, target, final] = snapshots as [string, string, string];
     const diff = await run.guard(
-      diffSnapshots(
+      (options.diff ?? diffSnapshots)(
         { baseline, target, final },
         {
           signal: run.signal,

@@ -3,6 +3,7 @@
  * results of `leakhunt check` / `leakhunt hunt`. Plain data where it crosses to the CLI or the
  * webview, so both can print or render it as is.
  */
+import type { diffSnapshots } from '../heap';
 import type { ScriptResolver } from '../heap/results';
 import type { ExerciseManifest, ServiceSpec } from '../exercises/manifest';
 
@@ -149,6 +150,11 @@ export interface HuntRunOptions extends CheckRunOptions {
   snapshotDir: string;
   /** Number of suspects reported; default 5. */
   top?: number;
+  /**
+   * The three-snapshot diff; default the heap engine in-process (fine for the CLI). The editor
+   * passes one backed by the heap worker, so its extension host never parses snapshots.
+   */
+  diff?: typeof diffSnapshots;
 }
 
 /** A leak suspect as `hunt --json` prints it. */
