@@ -129,8 +129,11 @@ class Service implements RunningService {
       }),
     );
     child.stdout?.setEncoding('utf8');
+    let stdoutPartial = '';
     child.stdout?.on('data', (chunk: string) => {
-      if (log) for (const line of chunk.trimEnd().split('\n')) log(`[${name}] ${line}`);
+      const lines = (stdoutPartial + chunk).split('\n');
+      stdoutPartial = lines.pop() ?? '';
+      if (log) for (const line of lines) log(`[${name}] ${line}`);
     });
     this.exited = new Promise((resolveExit) => {
       child.once('exit', (code, signal) => {

@@ -234,7 +234,14 @@ class CdpSession implements InspectorSession {
     this.stopSampling();
     if (this.closed) return;
     this.closed = true;
-    await this.client.close().catch(() => undefined);
+    // The close handshake needs the target's inspector thread; a stopped (SIGSTOP) or dying
+    // process may never answer, and stopping a service must not hang on it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.client.close().catch(() => undefined),
+      new Promise((done) => (timer = setTimeout(done, 1000))),
+    ]);
+    clearTimeout(timer);
   }
 }
 

@@ -119,3 +119,15 @@ test('aborting while services start stops what was started', async () => {
   assert.equal(pids.length, 2, logged.join('\n'));
   for (const pid of pids) await eventually(() => processesInGroup(pid).length === 0);
 });
+
+test('a frozen service (SIGSTOP) is still stopped, by SIGKILL after the grace period', async () => {
+  const group = await launchServices({
+    appDir: servicesDir,
+    services: [{ name: 'frozen', entry: 'steady.mjs' }],
+  });
+  const { pid } = group.service('frozen');
+  process.kill(pid, 'SIGSTOP');
+  await group.stop();
+  assert.equal(group.service('frozen').exitInfo()?.signal, 'SIGKILL');
+  await eventually(() => processesInGroup(pid).length === 0);
+});
