@@ -54,6 +54,15 @@ export function setOptions(
   options: readonly { value: string; label: string }[],
   selected: string | undefined,
 ): void {
+  // The host re-sends the snapshot list on every parse progress tick; leave an unchanged
+  // (possibly open) dropdown alone.
+  const current = [...select.options];
+  const same =
+    current.length === options.length &&
+    current.every(
+      (option, i) => option.value === options[i].value && option.text === options[i].label,
+    );
+  if (same && (selected === undefined || select.value === selected)) return;
   select.replaceChildren(
     ...options.map(({ value, label }) => {
       const option = el('option', undefined, label);

@@ -79,6 +79,8 @@ export class SnapshotHeader {
   private readonly buttons: { button: HTMLButtonElement; live: boolean }[] = [];
   private readonly list: HTMLElement;
   private canRun = false;
+  /** What each snapshot's list item was rendered from, to skip unchanged ones. */
+  private rendered = new Map<string, { key: string; element: HTMLElement }>();
 
   constructor(
     private readonly onCommand: (command: ExplorerCommand) => void,
@@ -122,7 +124,26 @@ export class SnapshotHeader {
   setSnapshots(snapshots: readonly SnapshotInfo[]): void {
     const sorted = [...snapshots].sort((a, b) => a.takenAt - b.takenAt);
     this.list.hidden = sorted.length === 0;
-    this.list.replaceChildren(...sorted.map((snapshot) => this.renderSnapshot(snapshot)));
+    // The host re-sends the list on every progress tick: re-render only the snapshots that
+    // changed, and keep unchanged items (and the focus in them) in place.
+    const rendered = new Map<string, { key: string; element: HTMLElement }>();
+    const elements = sorted.map((snapshot) => {
+      const key = `${this.canRun}:${JSON.stringify(snapshot)}`;
+      const known = this.rendered.get(snapshot.id);
+      const element = known?.key === key ? known.element : this.renderSnapshot(snapshot);
+      rendered.set(snapshot.id, { key, element });
+      return element;
+    });
+    this.rendered = rendered;
+    const children = [...this.list.children];
+    const sameOrder =
+      children.length === elements.length &&
+      children.every((child, i) => (child as HTMLElement).dataset.snapshotId === sorted[i].id);
+    if (!sameOrder) this.list.replaceChildren(...elements);
+    else
+      children.forEach((child, i) => {
+        if (child !== elements[i]) child.replaceWith(elements[i]);
+      });
   }
 
   private renderSnapshot(snapshot: SnapshotInfo): HTMLElement {

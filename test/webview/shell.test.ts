@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { FromWebview } from '../../src/extension/protocol';
+import type { FromWebview, SnapshotInfo } from '../../src/extension/protocol';
 import { FakeHost } from './fakeHost';
 import { answers, diff, init, snapshots, summary } from './fixtures';
 
@@ -95,32 +95,35 @@ test('live commands are disabled with a reason when canRun is false', async () =
   await host.screenshot('shell-cannot-run');
 });
 
+const parsingS4: SnapshotInfo = {
+  id: 'snap-4',
+  label: 'S4',
+  file: '/tmp/leakhunt/user-4.heapsnapshot',
+  takenAt: Date.UTC(2026, 10, 23, 9, 3),
+  sizeBytes: 15 * 1024 * 1024,
+  state: 'parsing',
+  progress: 0.42,
+};
+const failedS5: SnapshotInfo = {
+  id: 'snap-5',
+  label: 'S5',
+  file: '/tmp/leakhunt/user-5.heapsnapshot',
+  takenAt: Date.UTC(2026, 10, 23, 9, 4),
+  sizeBytes: 0,
+  state: 'error',
+  error: 'The snapshot is truncated at byte 1024.',
+};
+
 test('snapshots show progress while parsing and an error with its next step', async () => {
-  await host.send({
-    type: 'snapshots',
-    snapshots: snapshots(
-      {
-        id: 'snap-4',
-        label: 'S4',
-        file: '/tmp/leakhunt/user-4.heapsnapshot',
-        takenAt: Date.UTC(2026, 10, 23, 9, 3),
-        sizeBytes: 15 * 1024 * 1024,
-        state: 'parsing',
-        progress: 0.42,
-      },
-      {
-        id: 'snap-5',
-        label: 'S5',
-        file: '/tmp/leakhunt/user-5.heapsnapshot',
-        takenAt: Date.UTC(2026, 10, 23, 9, 4),
-        sizeBytes: 0,
-        state: 'error',
-        error: 'The snapshot is truncated at byte 1024.',
-      },
-    ),
-  });
+  await host.send({ type: 'snapshots', snapshots: snapshots(parsingS4, failedS5) });
   const bar = host.page.getByRole('progressbar', { name: 'Parsing S4' });
   assert.equal(await bar.getAttribute('aria-valuenow'), '42');
+  // Progress ticks re-render only the snapshot that changed: focus elsewhere stays put.
+  await host.page.getByRole('button', { name: 'S2', exact: true }).focus();
+  const ticked = snapshots({ ...parsingS4, progress: 0.6 }, failedS5);
+  await host.send({ type: 'snapshots', snapshots: ticked });
+  assert.equal(await bar.getAttribute('aria-valuenow'), '60');
+  assert.equal(await host.page.evaluate(() => document.activeElement?.textContent), 'S2');
   const alert = host.page.locator('.snapshot[data-snapshot-id=snap-5] [role=alert]');
   assert.match((await alert.textContent()) ?? '', /truncated at byte 1024.*Open the file again/);
   // Ready and parsing snapshots (a complete file the worker is reading) can be picked; failed ones not.
