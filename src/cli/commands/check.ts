@@ -1,6 +1,6 @@
 import { formatBytes, runLeakCheck } from '../../inspector';
 import type { CliCommand } from '../command';
-import { resolveTarget, targetOptions } from './hunt';
+import { resolveTarget, targetOptions, untilTerminated } from './hunt';
 
 /** `leakhunt check`: the deterministic leak verdict, as an exit code for CI and graders. */
 export const checkCommand: CliCommand = {
@@ -14,13 +14,15 @@ export const checkCommand: CliCommand = {
   ],
   async run({ positionals, values }, io) {
     const { appDir, manifest } = await resolveTarget(positionals, values, io);
-    const result = await runLeakCheck({
-      appDir,
-      manifest,
-      nodePath: values.node as string | undefined,
-      signal: io.signal,
-      onProgress: (message) => io.err(message),
-    });
+    const result = await untilTerminated(io.signal, (signal) =>
+      runLeakCheck({
+        appDir,
+        manifest,
+        nodePath: values.node as string | undefined,
+        signal,
+        onProgress: (message) => io.err(message),
+      }),
+    );
     if (values.json === true) io.out(JSON.stringify(result, null, 2));
     else {
       const slope = `${formatBytes(result.bytesPerRequest)} per request`;

@@ -41,6 +41,32 @@ export const targetOptions: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'Print the result as JSON on stdout' },
 };
 
+/**
+ * Runs `work` with a signal that also fires on SIGTERM and SIGHUP (a closed terminal, a CI
+ * timeout). The services run in their own process groups, so without this those signals would
+ * end Leak Hunt and leave them running.
+ */
+export async function untilTerminated<T>(
+  signal: AbortSignal,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(signal.reason);
+  const onSignal = (name: NodeJS.Signals): void =>
+    controller.abort(new Error(`terminated by ${name}`));
+  if (signal.aborted) onAbort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGHUP', onSignal);
+  }
+}
+
 /** What to run: the app folder and a manifest, from an exercise folder or from `--entry`. */
 export interface HuntTarget {
   appDir: string;
@@ -157,15 +183,17 @@ export const huntCommand: CliCommand = {
     const snapshotDir = values.snapshots
       ? resolve(io.cwd, values.snapshots as string)
       : await mkdtemp(join(tmpdir(), 'leakhunt-'));
-    const result = await runHunt({
-      appDir,
-      manifest,
-      snapshotDir,
-      top,
-      nodePath: values.node as string | undefined,
-      signal: io.signal,
-      onProgress: (message) => io.err(message),
-    });
+    const result = await untilTerminated(io.signal, (signal) =>
+      runHunt({
+        appDir,
+        manifest,
+        snapshotDir,
+        top,
+        nodePath: values.node as string | undefined,
+        signal,
+        onProgress: (message) => io.err(message),
+      }),
+    );
     if (values.json === true) {
       io.out(JSON.stringify(result, null, 2));
       return 0;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -134,4 +135,38 @@ test('Ctrl-C during hunt stops the services, removes the partial snapshot and ex
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('SIGTERM to the CLI stops the services it started before it exits', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'leakhunt-cli-'));
+  const cli = spawn(
+    process.execPath,
+    [
+      join(__dirname, '../../../src/cli/main.js'),
+      'hunt',
+      '--entry',
+      'leaky.mjs',
+      '--request',
+      'GET /',
+      '--snapshots',
+      dir,
+    ],
+    { cwd: servicesDir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const services: number[] = [];
+  let stderr = '';
+  cli.stderr.setEncoding('utf8');
+  cli.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (services.length === 0 && /hunting in 'leaky'/.test(stderr)) {
+      services.push(...childPids(cli.pid));
+      cli.kill('SIGTERM');
+    }
+  });
+  const code = await new Promise<number | null>((done) => cli.once('exit', (c) => done(c)));
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /terminated by SIGTERM/);
+  assert.equal(services.length, 1);
+  for (const pid of services) assert.deepEqual(processesInGroup(pid), []);
+  await rm(dir, { recursive: true, force: true });
 });

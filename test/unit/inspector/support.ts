@@ -34,15 +34,15 @@ export async function eventually(predicate: () => boolean, ms = 10000): Promise<
   }
 }
 
-/** Pids of this process's direct children (services lead their own groups, so look by parent). */
-export function childPids(): number[] {
+/** Pids of a process's direct children (services lead their own groups, so look by parent). */
+export function childPids(parent = process.pid): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) found.push(Number(entry));
+      if (ppid === parent) found.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
