@@ -152,10 +152,40 @@ function prepare(options: LoadOptions): PreparedRequest[] {
   });
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, index)]! * 100) / 100;
+/**
+ * Latency histogram with buckets 1% wide from 10 µs to about 10 minutes (longer ones share the last): constant memory and
+ * O(1) recording, so long duration runs (the editor's) can report p50/p95 every tick without
+ * keeping or sorting every latency.
+ */
+export class LatencyHistogram {
+  private static readonly floorMs = 0.01;
+  private static readonly growth = Math.log(1.01);
+  private readonly counts = new Uint32Array(1800);
+  private total = 0;
+
+  record(ms: number): void {
+    const index = Math.floor(
+      Math.log(Math.max(ms, LatencyHistogram.floorMs) / LatencyHistogram.floorMs) /
+        LatencyHistogram.growth,
+    );
+    this.counts[Math.min(index, this.counts.length - 1)]!++;
+    this.total++;
+  }
+
+  /** The latency below which `p` percent of the recorded ones fall (bucket upper bound, ±1%). */
+  percentile(p: number): number {
+    if (this.total === 0) return 0;
+    const rank = Math.max(1, Math.ceil((p / 100) * this.total));
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) {
+        const ms = LatencyHistogram.floorMs * Math.exp((i + 1) * LatencyHistogram.growth);
+        return Math.round(ms * 100) / 100;
+      }
+    }
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 /**
@@ -176,7 +206,7 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
   const pick = weightedPicker(prepared.map((item) => ({ item, weight: item.request.weight })));
   const random = seededRandom(options.seed ?? 1);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
+  const latencies = new LatencyHistogram();
   const stats = { sent: 0, ok: 0, non2xx: 0, errors: 0 };
   const start = performance.now();
   const deadline =
@@ -190,11 +220,10 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
 
   const snapshot = (): LoadStats => {
     const durationMs = performance.now() - start;
-    const sorted = Float64Array.from(latencies).sort();
     return {
       ...stats,
-      p50Ms: percentile(sorted, 50),
-      p95Ms: percentile(sorted, 95),
+      p50Ms: latencies.percentile(50),
+      p95Ms: latencies.percentile(95),
       durationMs: Math.round(durationMs),
       requestsPerSecond: durationMs > 0 ? Math.round((stats.sent / durationMs) * 1000) : 0,
     };
@@ -216,7 +245,7 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
         (res) => {
           res.on('end', () => {
             inFlight.delete(req);
-            latencies.push(performance.now() - began);
+            latencies.record(performance.now() - began);
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) stats.ok++;
             else stats.non2xx++;

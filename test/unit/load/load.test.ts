@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import {
+  LatencyHistogram,
   LoadProfileError,
   NonLoopbackTargetError,
   expandPath,
@@ -200,4 +201,16 @@ test('aborting stops the run and rejects with the abort reason', async () => {
   } finally {
     await server.close();
   }
+});
+
+test('latency percentiles come from a bounded histogram, within 1%', () => {
+  const histogram = new LatencyHistogram();
+  assert.equal(histogram.percentile(50), 0);
+  for (let ms = 1; ms <= 100; ms++) histogram.record(ms);
+  const p50 = histogram.percentile(50);
+  const p95 = histogram.percentile(95);
+  assert.ok(p50 >= 50 && p50 <= 50 * 1.02, `p50 ${p50}`);
+  assert.ok(p95 >= 95 && p95 <= 95 * 1.02, `p95 ${p95}`);
+  histogram.record(10 * 60 * 60 * 1000);
+  assert.ok(histogram.percentile(100) > 60_000, 'an hour-long outlier lands in the last bucket');
 });
