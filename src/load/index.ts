@@ -153,9 +153,9 @@ function prepare(options: LoadOptions): PreparedRequest[] {
 }
 
 /**
- * Latency histogram with buckets 1% wide from 10 µs to about 10 minutes (longer ones share the last): constant memory and
- * O(1) recording, so long duration runs (the editor's) can report p50/p95 every tick without
- * keeping or sorting every latency.
+ * Latency histogram with buckets 1% wide from 10 µs to about 10 minutes (longer ones share the
+ * last): constant memory and O(1) recording, so long duration runs (the editor's) can report
+ * p50/p95 every tick without keeping or sorting every latency.
  */
 export class LatencyHistogram {
   private static readonly floorMs = 0.01;
