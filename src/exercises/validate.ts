@@ -68,6 +68,7 @@ async function validateVariant(
     ...(options.signal ? { signal: options.signal } : {}),
   };
   if (manifest.setup) {
+    options.signal?.throwIfAborted();
     say(`setup: ${manifest.setup.command}`);
     result.setup = await runSetup(manifest, appDir, run);
     if (result.setup?.exitCode !== 0) {
@@ -77,6 +78,8 @@ async function validateVariant(
       return finish();
     }
   }
+  // Ctrl-C stops validation at the next step instead of reporting an aborted step as a failure.
+  options.signal?.throwIfAborted();
   say(`tests: ${manifest.tests.command}`);
   result.tests = await runTests(manifest, appDir, run);
   const passed = result.tests.exitCode === 0;
@@ -86,6 +89,7 @@ async function validateVariant(
     result.failures.push('tests pass on the pristine app; they should fail');
   else if (variant === 'solution' && !passed)
     result.failures.push(`tests fail with the solution applied:\n${outputTail(result.tests)}`);
+  options.signal?.throwIfAborted();
   say(`leak check on '${manifest.check.service}'`);
   try {
     result.check = await options.leakCheck({

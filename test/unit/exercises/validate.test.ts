@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -74,6 +74,22 @@ test('pack and unpack round-trip from the command line; a hostile pack exits 1 w
   assert.equal(await runCli(['unpack', bad, join(work, 'never')], badIo), 1);
   assert.equal(badIo.stderr.length, 1);
   assert.match(badIo.stderr[0]!, /pack rejected: not a readable zip/);
+});
+
+test('Ctrl-C during validate stops the tests, exits 130 and removes the temporary copies', async () => {
+  const controller = new AbortController();
+  const io = { ...capture(), signal: controller.signal };
+  const before = new Set(
+    readdirSync(tmpdir()).filter((n) => n.startsWith('leakhunt-validate-mini')),
+  );
+  io.err = (line: string) => {
+    if (/tests: node/.test(line)) setTimeout(() => controller.abort(), 50);
+  };
+  assert.equal(await runCli(['validate', join(fixtureSet, 'mini-leak')], io), 130);
+  const left = readdirSync(tmpdir()).filter(
+    (n) => n.startsWith('leakhunt-validate-mini') && !before.has(n),
+  );
+  assert.deepEqual(left, []);
 });
 
 test('validate, pack and unpack refuse missing arguments with exit 2', async () => {
