@@ -2,12 +2,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Exercise } from '../../exercises/exercise';
-import { runSetup } from '../../exercises/runner';
 import { materialiseExercise, resetExercise } from '../../exercises/workspace';
 import { registerCommand } from '../commands';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { ensureTrusted } from '../trust';
+import { runExerciseSetup } from './setup';
 
 /** Arguments of `leakHunt.openExercise`; all optional, so tests and links can skip the dialogs. */
 export interface OpenExerciseArgs {
@@ -128,25 +128,7 @@ async function openExercise(
     async (progress, token) => {
       progress.report({ message: 'copying files…' });
       await materialiseExercise(exercise, destination);
-      if (setup) {
-        progress.report({ message: `setting up: ${setup.command}` });
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        const result = await runSetup(exercise.manifest, destination, {
-          nodePath: readSettings().nodePath,
-          signal: controller.signal,
-          onOutput: (text) => services.log.trace('exercises', text.trimEnd()),
-        });
-        if (result && result.exitCode !== 0) {
-          services.log.error(
-            'exercises',
-            `Setup of ${exercise.manifest.id} failed:\n${result.output}`,
-          );
-          throw new Error(
-            `The setup step "${setup.command}" ${result.timedOut ? 'timed out' : result.aborted ? 'was cancelled' : `failed (exit ${result.exitCode})`}. The log has its output.`,
-          );
-        }
-      }
+      await runExerciseSetup(exercise, destination, services.log, progress, token);
     },
   );
   await services.progress.exerciseOpened(setId, exercise.manifest.id, exercise.manifest.title);
@@ -211,7 +193,19 @@ async function resetCurrentExercise(services: ExtensionServices, confirm: boolea
   }
   await services.sessions.stop();
   await vscode.workspace.saveAll(false);
-  const result = await resetExercise(current.workspaceDir, current.exercise);
+  const result = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Resetting ${current.exercise.manifest.title}`,
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const reset = await resetExercise(current.workspaceDir, current.exercise);
+      // Reset removes build output too, so a declared setup step runs again.
+      await runExerciseSetup(current.exercise, current.workspaceDir, services.log, progress, token);
+      return reset;
+    },
+  );
   const message = result.backupDir
     ? `Exercise reset. ${result.changed.length} changed file(s) were saved in ${result.backupDir}.`
     : 'Exercise reset. Nothing had changed.';

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { runTests } from '../../exercises/runner';
 import { formatBytes, runLeakCheck, type LeakCheckResult } from '../../inspector';
@@ -12,6 +10,7 @@ import {
 } from '../../testing/nodeTestReport';
 import { registerCommand } from '../commands';
 import type { WorkspaceExercise } from '../exercises/library';
+import { bundledTypeScript } from '../exercises/setup';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { ensureTrusted } from '../trust';
@@ -23,19 +22,6 @@ interface RunOutcome {
   leakCheck?: LeakCheckResult;
 }
 const TESTS_ID = 'tests';
-
-/** VS Code's own TypeScript, so an exercise's build step works offline inside the editor. */
-function bundledTypeScript(): string | undefined {
-  const path = join(
-    vscode.env.appRoot,
-    'extensions',
-    'node_modules',
-    'typescript',
-    'lib',
-    'typescript.js',
-  );
-  return existsSync(path) ? path : undefined;
-}
 
 function toLocation(location: TestLocation | undefined): vscode.Location | undefined {
   if (!location) return undefined;
