@@ -171,9 +171,26 @@ export class FakeHost {
     this.responders.set(method, responder as unknown as Responder<HostRequestMethod>);
   }
 
-  /** Delivers a message as the extension host would. */
+  /**
+   * Delivers a message as the extension host would, and resolves once the page has handled it:
+   * `message` events are dispatched later, and listeners run in order, so one added now runs
+   * right after the page's own.
+   */
   async send(message: ToWebview): Promise<void> {
-    await this.page.evaluate((m) => window.postMessage(m, '*'), message);
+    await this.page.evaluate(
+      (m) =>
+        new Promise<void>((resolve) => {
+          const sent = JSON.stringify(m);
+          const handled = (event: MessageEvent): void => {
+            if (JSON.stringify(event.data) !== sent) return;
+            window.removeEventListener('message', handled);
+            resolve();
+          };
+          window.addEventListener('message', handled);
+          window.postMessage(m, '*');
+        }),
+      message,
+    );
   }
 
   /** Everything the page posted to the host so far. */
