@@ -67,12 +67,12 @@ test('a service that never listens times out with a clear message and is stopped
     launchServices({
       appDir: servicesDir,
       services: [{ name: 'mute', entry: 'never-listens.mjs' }],
-      startTimeoutMs: 1500,
+      startTimeoutMs: 4000,
       log: (line) => logged.push(line),
     }),
     (error: unknown) =>
       error instanceof ServiceStartError &&
-      /did not listen on port \d+ \(it must listen on process\.env\.PORT\) within 1500 ms/.test(
+      /did not listen on port \d+ \(it must listen on process\.env\.PORT\) within 4000 ms/.test(
         error.message,
       ),
   );
