@@ -1,5 +1,5 @@
 import type { ClassDelta, ExplorerSelection, SnapshotInfo } from '../../src/extension/protocol';
-import { busy, el, emptyState, labelledSelect, setOptions } from './dom';
+import { el, emptyState, labelledSelect, setOptions, setBusy } from './dom';
 import { formatBytes, formatCount, formatSigned } from './format';
 import type { HostClient } from './hostClient';
 import { PagedTable, type TableQuery } from './pagedTable';
@@ -126,8 +126,9 @@ export class ComparisonView {
     const enough = usable.length >= 2;
     this.empty.hidden = enough || waiting !== undefined;
     this.pickers.hidden = !enough || waiting !== undefined;
-    this.waiting.replaceChildren(
-      ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),
+    setBusy(
+      this.waiting,
+      waiting && `Waiting for ${waiting.label}: the snapshot is being captured…`,
     );
     if (waiting) {
       this.same.hidden = this.table.element.hidden = true;

@@ -103,3 +103,12 @@ export function busy(text: string): HTMLElement {
   box.append(icon('loading', 'codicon-modifier-spin'), el('span', undefined, text));
   return box;
 }
+
+/**
+ * Shows `text` as a busy line in `container`, or clears it when undefined. An unchanged line is
+ * left alone, so its spinner does not restart on every snapshot progress tick.
+ */
+export function setBusy(container: HTMLElement, text: string | undefined): void {
+  if (text === undefined) container.replaceChildren();
+  else if (container.textContent !== text) container.replaceChildren(busy(text));
+}

@@ -1,5 +1,5 @@
 import type { ExplorerSelection, SnapshotInfo, SummaryRow } from '../../src/extension/protocol';
-import { busy, el, emptyState, labelledSelect, setOptions } from './dom';
+import { el, emptyState, labelledSelect, setOptions, setBusy } from './dom';
 import { formatBytes, formatCount } from './format';
 import type { HostClient } from './hostClient';
 import { PagedTable, type TableQuery } from './pagedTable';
@@ -90,8 +90,9 @@ export class SummaryView {
     this.empty.hidden = usable.length > 0 || waiting !== undefined;
     this.picker.hidden = usable.length === 0 || waiting !== undefined;
     this.table.element.hidden = usable.length === 0 || waiting !== undefined;
-    this.waiting.replaceChildren(
-      ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),
+    setBusy(
+      this.waiting,
+      waiting && `Waiting for ${waiting.label}: the snapshot is being captured…`,
     );
     if (!waiting) this.choose(selected);
   }

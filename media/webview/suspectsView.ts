@@ -14,6 +14,7 @@ import {
   iconButton,
   labelledSelect,
   setOptions,
+  setBusy,
 } from './dom';
 import { formatBytes, formatCount } from './format';
 import { HostRequestError, RequestDroppedError, type HostClient } from './hostClient';
@@ -101,8 +102,9 @@ export class SuspectsView {
     setOptions(this.selects.final, options, pick(ids, this.state.finalId, ids.at(-1)));
     const { baselineId, targetId, finalId } = this.state;
     const waiting = stillCapturing(snapshots, [baselineId, targetId, finalId]);
-    this.waiting.replaceChildren(
-      ...(waiting ? [busy(`Waiting for ${waiting.label}: the snapshot is being captured…`)] : []),
+    setBusy(
+      this.waiting,
+      waiting && `Waiting for ${waiting.label}: the snapshot is being captured…`,
     );
     // With fewer than three, or one still being captured, keep the saved choice for later.
     if (usable.length >= 3 && !waiting) this.remember();

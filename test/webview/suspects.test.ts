@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import type { FromWebview, SuspectsResult } from '../../src/extension/protocol';
-import { FakeHost } from './fakeHost';
+import { FakeHost, RespondWithError } from './fakeHost';
 import { diff, hostile, init, snapshots } from './fixtures';
 
 let host: FakeHost;
@@ -134,6 +134,22 @@ test('Find leaks asks for the last three ready snapshots and shows the answer', 
   await host.page.locator('details.suspect').first().waitFor();
   assert.equal(await host.page.getByRole('status').count(), 0);
   assert.equal(await host.page.locator('.results-heading').textContent(), '1 leak suspect');
+});
+
+test('a failed search is shown in place with its next step', async () => {
+  host.respond('findLeaks', () => {
+    throw new RespondWithError({
+      message: 'S2 and S3 come from different processes: object ids do not match.',
+      nextStep: 'Pick three snapshots of the same service run.',
+    });
+  });
+  await host.send(init({ view: 'suspects' }));
+  await host.page.getByRole('button', { name: 'Find leaks' }).click();
+  const alert = host.page.locator('#panel-suspects [role=alert]');
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /different processes.*same service run/);
+  assert.equal(await host.page.getByRole('button', { name: 'Find leaks' }).isEnabled(), true);
+  await host.screenshot('suspects-error');
 });
 
 test('with fewer than three snapshots the view says what to do', async () => {
