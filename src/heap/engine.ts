@@ -189,10 +189,8 @@ export class HeapEngine {
     count,
   }: HeapRequests['instancesPage']['params']): Page<NodeRow> {
     const snapshot = this.snapshot(handle);
-    const aggregate = snapshot.classAggregates().find((a) => a.name === className);
-    if (!aggregate) return { total: 0, start, rows: [] };
     // Largest first, like DevTools' instance list sorted by retained size.
-    const nodes = Array.from(aggregate.nodes).sort(
+    const nodes = Array.from(snapshot.instancesOf(className)).sort(
       (a, b) => snapshot.retained[b] - snapshot.retained[a],
     );
     const slice = nodes.slice(start, start + count);
@@ -207,19 +205,18 @@ export class HeapEngine {
     if (!Number.isInteger(node) || node < 0 || node >= snapshot.nodeCount)
       throw new HeapSnapshotError(`node ${node} is not in this snapshot`, 0, 'query');
     const { firstEdge, edgeTo } = snapshot.raw;
-    const from = retainers ? snapshot.retainerStart[node] : firstEdge[node];
-    const to = retainers ? snapshot.retainerStart[node + 1] : firstEdge[node + 1];
-    const rows: EdgeRow[] = [];
-    for (let k = from + start; k < Math.min(to, from + start + count); k++) {
-      const e = retainers ? snapshot.retainerEdge[k] : k;
-      const other = retainers ? snapshot.retainerNode[k] : edgeTo[e];
-      rows.push({
-        edgeType: snapshot.edgeTypeName(e),
-        edgeName: snapshot.edgeLabel(e),
-        node: this.nodeRow(snapshot, other),
-      });
-    }
-    return { total: to - from, start, rows };
+    const pairs = retainers
+      ? snapshot.retainingEdges(node)
+      : Array.from({ length: firstEdge[node + 1] - firstEdge[node] }, (_, i) => ({
+          node: edgeTo[firstEdge[node] + i],
+          edge: firstEdge[node] + i,
+        }));
+    const rows: EdgeRow[] = pairs.slice(start, start + count).map(({ node: other, edge }) => ({
+      edgeType: snapshot.edgeTypeName(edge),
+      edgeName: snapshot.edgeLabel(edge),
+      node: this.nodeRow(snapshot, other),
+    }));
+    return { total: pairs.length, start, rows };
   }
 
   private path({ handle, node, scripts }: HeapRequests['path']['params']) {

@@ -1,5 +1,5 @@
 import type { SourceLocation, ScriptResolver } from './results';
-import { SYSTEM_DISTANCE, type HeapSnapshot } from './snapshot';
+import { NO_EDGE, type HeapSnapshot } from './snapshot';
 
 /** A retainer path: `nodes[0]` is next to the roots, `edges[i]` leads from nodes[i] to nodes[i+1]. */
 export interface RetainerPath {
@@ -8,42 +8,19 @@ export interface RetainerPath {
 }
 
 /**
- * Shortest retainer path from the roots to `n`, following BFS distances back up. Weak and
- * invisible edges never count (they do not retain); among equally short retainers the path
- * prefers edges a learner can read (properties, variables, elements) over V8 internals.
+ * Shortest retainer path from the roots to `n`: the distance BFS's own tree, so it is what
+ * DevTools calls the shortest path (weak edges never count) and costs O(length).
  */
-export function retainerPath(snapshot: HeapSnapshot, n: number, maxLength = 64): RetainerPath {
-  const { distance, retainerStart, retainerNode, retainerEdge, root } = snapshot;
-  const { edgeType } = snapshot.raw;
-  const { eWeak, eInternal, eHidden, eShortcut } = snapshot.t;
+export function retainerPath(snapshot: HeapSnapshot, n: number, maxLength = 256): RetainerPath {
+  const { parentEdge } = snapshot;
   const nodes = [n];
   const edges: number[] = [];
   let current = n;
-  while (nodes.length < maxLength) {
-    const d = distance[current];
-    if (d <= 1 || d === SYSTEM_DISTANCE + 1 || current === root) break;
-    let best = -1;
-    let bestEdge = -1;
-    let bestScore = Infinity;
-    for (let k = retainerStart[current], end = retainerStart[current + 1]; k < end; k++) {
-      const r = retainerNode[k];
-      const e = retainerEdge[k];
-      const type = edgeType[e];
-      if (r === root || type === eWeak) continue;
-      const rd = distance[r];
-      if (rd < 0 || rd >= d) continue;
-      const penalty = type === eInternal || type === eHidden || type === eShortcut ? 0.5 : 0;
-      const score = rd + penalty;
-      if (score < bestScore) {
-        bestScore = score;
-        best = r;
-        bestEdge = e;
-      }
-    }
-    if (best < 0) break;
-    nodes.push(best);
-    edges.push(bestEdge);
-    current = best;
+  while (nodes.length < maxLength && parentEdge[current] !== NO_EDGE) {
+    const e = parentEdge[current];
+    current = snapshot.edgeSource(e);
+    nodes.push(current);
+    edges.push(e);
   }
   nodes.reverse();
   edges.reverse();

@@ -5,6 +5,11 @@ import type { StringTable } from './strings';
 /** DevTools puts objects reachable only from system roots this far away, behind user objects. */
 export const SYSTEM_DISTANCE = 100000000;
 const NO_DISTANCE = -5;
+/** Top bit of a retainer entry: the retaining edge is essential (can retain) for dominators. */
+const ESSENTIAL = 0x80000000;
+const NODE_MASK = 0x7fffffff;
+/** `parentEdge` of the roots and of unreachable nodes. */
+export const NO_EDGE = 0xffffffff;
 
 // DevTools' thresholds for naming plain objects by their properties (`{a, b, c}`).
 const MIN_INTERFACE_PROPERTY_COUNT = 1;
@@ -73,8 +78,6 @@ export interface ClassAggregate {
   count: number;
   selfSize: number;
   retainedSize: number;
-  /** Node ordinals of the class (only nodes with a non-zero self size, like DevTools). */
-  nodes: Uint32Array;
   /** Smallest distance from the roots over the members. */
   distance: number;
 }
@@ -95,18 +98,26 @@ export class HeapSnapshot {
   /** V8's own self sizes, before that transfer (what diffs compare). */
   originalSelfSize: Uint32Array;
   retainerStart = new Uint32Array(0);
+  /**
+   * Retainer node ordinals per node (CSR by `retainerStart`), with the top bit set when the
+   * edge is essential for dominators. Retaining edge indexes are not stored (a quarter of the
+   * memory); {@link retainingEdges} finds them on demand.
+   */
   retainerNode = new Uint32Array(0);
-  retainerEdge = new Uint32Array(0);
   /** Bit 1: owned by the page (reachable from a user root without weak edges). */
   flags = new Uint8Array(0);
   distance = new Int32Array(0);
+  /** The edge through which the distance BFS first reached each node: shortest paths in O(1). */
+  parentEdge = new Uint32Array(0);
   dominator = new Uint32Array(0);
   retained = new Float64Array(0);
   /** String index of each node's class name. */
   classIndex = new Uint32Array(0);
   /** Index into `raw.locations` (in tuples) per node, or -1. */
   location = new Int32Array(0);
-  private weakMapNames = new Map<number, { part: string; table: number } | null>();
+  /** Per string index: 0 not parsed yet, 1 not a WeakMap edge name, k + 2 → weakMaps[k]. */
+  private weakMapState = new Uint32Array(0);
+  private weakMaps: { part: string; table: number }[] = [];
   private aggregates: ClassAggregate[] | undefined;
   private nodeById: Map<number, number> | undefined;
 
@@ -126,7 +137,6 @@ export class HeapSnapshot {
   static async analyze(raw: RawSnapshot, signal?: AbortSignal): Promise<HeapSnapshot> {
     const snapshot = new HeapSnapshot(raw);
     const steps: (() => void)[] = [
-      () => snapshot.buildRetainers(),
       () => snapshot.propagateDomState(),
       () => snapshot.markPageOwned(),
       () => snapshot.calculateShallowSizes(),
@@ -148,8 +158,9 @@ export class HeapSnapshot {
     return this.retained[this.root] + this.raw.meta.extraNativeBytes;
   }
 
-  private buildRetainers(): void {
+  private buildRetainers(essential: Uint8Array): void {
     const { nodeCount, edgeCount } = this;
+    if (nodeCount >= ESSENTIAL) throw new Error(`too many nodes (${nodeCount})`);
     const { firstEdge, edgeTo } = this.raw;
     const start = new Uint32Array(nodeCount + 1);
     for (let e = 0; e < edgeCount; e++) start[edgeTo[e]]++;
@@ -162,17 +173,49 @@ export class HeapSnapshot {
     start[nodeCount] = sum;
     const fill = start.slice(0, nodeCount);
     const rNode = new Uint32Array(edgeCount);
-    const rEdge = new Uint32Array(edgeCount);
     for (let n = 0; n < nodeCount; n++) {
-      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
-        const slot = fill[edgeTo[e]]++;
-        rNode[slot] = n;
-        rEdge[slot] = e;
-      }
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++)
+        rNode[fill[edgeTo[e]]++] = essential[e] ? (n | ESSENTIAL) >>> 0 : n;
     }
     this.retainerStart = start;
     this.retainerNode = rNode;
-    this.retainerEdge = rEdge;
+  }
+
+  /** The node an edge leaves from (binary search over the CSR offsets). */
+  edgeSource(e: number): number {
+    const { firstEdge } = this.raw;
+    let lo = 0;
+    let hi = this.nodeCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (firstEdge[mid] <= e) lo = mid;
+      else hi = mid - 1;
+    }
+    // Nodes without edges share an offset with the next one: take the last with that start.
+    return lo;
+  }
+
+  /** The retainer node of retainer slot `k`. */
+  retainer(k: number): number {
+    return this.retainerNode[k] & NODE_MASK;
+  }
+
+  /**
+   * Every edge that retains `n`, as (retainer node, edge index) pairs, in retainer order.
+   * Retainer slots of one node are sorted by retainer, so each retainer is scanned once.
+   */
+  retainingEdges(n: number): { node: number; edge: number }[] {
+    const result: { node: number; edge: number }[] = [];
+    const { firstEdge, edgeTo } = this.raw;
+    let previous = -1;
+    for (let k = this.retainerStart[n]; k < this.retainerStart[n + 1]; k++) {
+      const r = this.retainer(k);
+      if (r === previous) continue;
+      previous = r;
+      for (let e = firstEdge[r]; e < firstEdge[r + 1]; e++)
+        if (edgeTo[e] === n) result.push({ node: r, edge: e });
+    }
+    return result;
   }
 
   /**
@@ -331,15 +374,21 @@ export class HeapSnapshot {
   }
 
   private weakMapEdge(nameIndex: number): { part: string; table: number } | null {
-    let parsed = this.weakMapNames.get(nameIndex);
-    if (parsed === undefined) {
+    if (this.weakMapState.length < this.strings.count)
+      this.weakMapState = new Uint32Array(this.strings.count);
+    let state = this.weakMapState[nameIndex];
+    if (state === 0) {
       const match = WEAK_MAP_EDGE.exec(this.strings.get(nameIndex));
-      parsed = match?.groups
-        ? { part: match.groups.part, table: Number.parseInt(match.groups.table, 10) }
-        : null;
-      this.weakMapNames.set(nameIndex, parsed);
+      if (match?.groups) {
+        this.weakMaps.push({
+          part: match.groups.part,
+          table: Number.parseInt(match.groups.table, 10),
+        });
+        state = this.weakMaps.length + 1;
+      } else state = 1;
+      this.weakMapState[nameIndex] = state;
     }
-    return parsed;
+    return state === 1 ? null : this.weakMaps[state - 2];
   }
 
   /** DevTools' "essential edge" rule: which edges can retain, for dominators. */
@@ -377,8 +426,9 @@ export class HeapSnapshot {
   private buildDominators(): void {
     const { nodeCount, selfSize } = this;
     const { firstEdge, edgeTo } = this.raw;
-    const { retainerStart, retainerNode, retainerEdge } = this;
     const essential = this.essentialEdges();
+    this.buildRetainers(essential);
+    const { retainerStart, retainerNode } = this;
     const size = nodeCount + 1;
     // 1-based vertex numbers; 0 means "none".
     const parent = new Uint32Array(size);
@@ -423,7 +473,7 @@ export class HeapSnapshot {
         if (semi[v] !== 0) continue;
         let onlyWeak = true;
         for (let i = retainerStart[v - 1]; i < retainerStart[v]; i++)
-          if (essential[retainerEdge[i]]) {
+          if (retainerNode[i] >= ESSENTIAL) {
             onlyWeak = false;
             break;
           }
@@ -465,9 +515,10 @@ export class HeapSnapshot {
       const wo = w - 1;
       let orphan = true;
       for (let k = retainerStart[wo], end = retainerStart[wo + 1]; k < end; k++) {
-        if (!essential[retainerEdge[k]]) continue;
+        const x = retainerNode[k];
+        if (x < ESSENTIAL) continue;
         orphan = false;
-        const u = evaluate(retainerNode[k] + 1);
+        const u = evaluate((x & NODE_MASK) + 1);
         if (semi[u] < semi[w]) semi[w] = semi[u];
       }
       if (orphan) semi[w] = semi[r];
@@ -506,6 +557,7 @@ export class HeapSnapshot {
     const { nodeCount } = this;
     const { firstEdge, edgeTo, edgeType, edgeName, nodeType, nodeName } = this.raw;
     const distance = new Int32Array(nodeCount).fill(NO_DISTANCE);
+    const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE);
     const queue = new Uint32Array(nodeCount);
     const nativeContext = this.strings.indexOf('system / NativeContext');
     const sloppyMap = this.strings.indexOf('sloppy_function_map');
@@ -543,6 +595,7 @@ export class HeapSnapshot {
             }
           }
           distance[child] = d;
+          parentEdge[child] = e;
           queue[length++] = child;
         }
       }
@@ -560,6 +613,7 @@ export class HeapSnapshot {
     queue[0] = this.root;
     bfs(1);
     this.distance = distance;
+    this.parentEdge = parentEdge;
   }
 
   private buildLocations(): void {
@@ -649,16 +703,44 @@ export class HeapSnapshot {
     if (objectName < 0) return;
     const { object, eProperty } = this.t;
     const isPlain = (n: number): boolean => nodeType[n] === object && nodeName[n] === objectName;
-    const candidates = new Map<string, { name: string; properties: string[]; count: number }>();
+    // Objects with the same property-name sequence get the same name, so the work is done once
+    // per distinct sequence ("shape"), found by a hash of the string indexes.
+    interface Shape {
+      names: number[];
+      count: number;
+    }
+    const shapes: Shape[] = [];
+    const byHash = new Map<number, number[]>();
+    const shapeOf = new Int32Array(nodeCount).fill(-1);
     let total = 0;
+    const names: number[] = [];
     for (let n = 0; n < nodeCount; n++) {
       if (!isPlain(n)) continue;
       total++;
-      let name = '{';
-      const properties: string[] = [];
+      names.length = 0;
+      let hash = 0;
       for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
         if (edgeType[e] !== eProperty) continue;
-        const property = this.strings.get(edgeName[e]);
+        names.push(edgeName[e]);
+        hash = Math.imul(hash ^ edgeName[e], 0x9e3779b1) + 1;
+      }
+      let ids = byHash.get(hash);
+      if (!ids) byHash.set(hash, (ids = []));
+      let id = ids.find((i) => sameNames(shapes[i].names, names));
+      if (id === undefined) {
+        id = shapes.length;
+        shapes.push({ names: [...names], count: 0 });
+        ids.push(id);
+      }
+      shapes[id].count++;
+      shapeOf[n] = id;
+    }
+    const candidates = new Map<string, { name: string; properties: string[]; count: number }>();
+    for (const shape of shapes) {
+      let name = '{';
+      const properties: string[] = [];
+      for (const index of shape.names) {
+        const property = this.strings.get(index);
         if (property === '__proto__') continue;
         const formatted = formatPropertyName(property);
         if (
@@ -673,8 +755,8 @@ export class HeapSnapshot {
       if (properties.length === 0) continue;
       name += '}';
       const candidate = candidates.get(name);
-      if (candidate) candidate.count++;
-      else candidates.set(name, { name, properties, count: 1 });
+      if (candidate) candidate.count += shape.count;
+      else candidates.set(name, { name, properties, count: shape.count });
     }
     const sorted = [...candidates.values()].sort((a, b) => b.count - a.count);
     const minCount = Math.max(
@@ -714,13 +796,9 @@ export class HeapSnapshot {
       return a.index <= b.index ? a : b;
     };
     const initial: Match = { name: 'Object', propertyCount: 0, index: Infinity };
-    const names = new Map<string, number>();
-    for (let n = 0; n < nodeCount; n++) {
-      if (!isPlain(n)) continue;
-      const properties: string[] = [];
-      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++)
-        if (edgeType[e] === eProperty) properties.push(this.strings.get(edgeName[e]));
-      properties.sort();
+    const classes = new Map<string, number>();
+    const shapeClass = shapes.map((shape) => {
+      const properties = shape.names.map((i) => this.strings.get(i)).sort();
       const states = new Set<TreeNode>([tree]);
       let match = better(initial, tree.match);
       for (const property of properties) {
@@ -733,13 +811,17 @@ export class HeapSnapshot {
           }
         }
       }
-      if (match === initial) continue;
-      let cls = names.get(match.name);
+      if (match === initial) return -1;
+      let cls = classes.get(match.name);
       if (cls === undefined) {
         cls = this.strings.add(match.name);
-        names.set(match.name, cls);
+        classes.set(match.name, cls);
       }
-      classIndex[n] = cls;
+      return cls;
+    });
+    for (let n = 0; n < nodeCount; n++) {
+      const shape = shapeOf[n];
+      if (shape >= 0 && shapeClass[shape] >= 0) classIndex[n] = shapeClass[shape];
     }
   }
 
@@ -787,9 +869,12 @@ export class HeapSnapshot {
   classAggregates(): ClassAggregate[] {
     if (this.aggregates) return this.aggregates;
     const { nodeCount, selfSize, classIndex, distance, retained } = this;
-    const keyOf = new Int32Array(nodeCount).fill(-1);
-    const keyIds = new Map<string | number, number>();
+    const keyOf = new Int32Array(nodeCount);
     const keyClass: number[] = [];
+    const classKey = new Int32Array(this.strings.count).fill(-1);
+    // Located objects: keyed by (script, line, column, class), found by hash then compared.
+    const located = new Map<number, number[]>();
+    const keyLocation: number[] = [];
     const { object } = this.t;
     const { nodeType } = this.raw;
     const { locations, meta } = this.raw;
@@ -797,17 +882,41 @@ export class HeapSnapshot {
     const [si, li, ci] = [lf.indexOf('script_id'), lf.indexOf('line'), lf.indexOf('column')];
     for (let n = 0; n < nodeCount; n++) {
       const cls = classIndex[n];
-      let key: string | number = cls;
       const loc = this.location[n];
+      let id: number | undefined;
       if (nodeType[n] === object && loc >= 0) {
         const b = loc * lf.length;
-        key = `${locations[b + si]},${locations[b + li]},${locations[b + ci]},${cls}`;
-      }
-      let id = keyIds.get(key);
-      if (id === undefined) {
-        id = keyClass.length;
-        keyIds.set(key, id);
-        keyClass.push(cls);
+        const [script, line, column] = [locations[b + si], locations[b + li], locations[b + ci]];
+        const hash =
+          Math.imul(
+            Math.imul(Math.imul(script, 0x9e3779b1) ^ line, 0x85ebca6b) ^ column,
+            0xc2b2ae35,
+          ) ^ cls;
+        let ids = located.get(hash);
+        if (!ids) located.set(hash, (ids = []));
+        id = ids.find((k) => {
+          const kb = keyLocation[k] * lf.length;
+          return (
+            keyClass[k] === cls &&
+            locations[kb + si] === script &&
+            locations[kb + li] === line &&
+            locations[kb + ci] === column
+          );
+        });
+        if (id === undefined) {
+          id = keyClass.length;
+          keyClass.push(cls);
+          keyLocation.push(loc);
+          ids.push(id);
+        }
+      } else {
+        id = classKey[cls];
+        if (id < 0) {
+          id = keyClass.length;
+          keyClass.push(cls);
+          keyLocation.push(-1);
+          classKey[cls] = id;
+        }
       }
       keyOf[n] = id;
     }
@@ -850,7 +959,7 @@ export class HeapSnapshot {
         if (selfSize[n]) open[keyOf[n]]--;
       }
     }
-    const byName = new Map<number, ClassAggregate & { members: number }>();
+    const byName = new Map<number, ClassAggregate>();
     for (let k = 0; k < keyCount; k++) {
       if (!count[k]) continue;
       const cls = keyClass[k];
@@ -867,22 +976,27 @@ export class HeapSnapshot {
           count: count[k],
           selfSize: self[k],
           retainedSize: ret[k],
-          nodes: new Uint32Array(0),
           distance: dist[k],
-          members: 0,
         });
       }
     }
-    for (const agg of byName.values()) agg.nodes = new Uint32Array(agg.count);
-    for (let n = 0; n < nodeCount; n++) {
-      if (!selfSize[n]) continue;
-      const agg = byName.get(classIndex[n]);
-      if (agg) agg.nodes[agg.members++] = n;
-    }
-    this.aggregates = [...byName.values()]
-      .map(({ members: _m, ...agg }) => agg)
-      .sort((a, b) => b.retainedSize - a.retainedSize || b.selfSize - a.selfSize);
+    this.aggregates = [...byName.values()].sort(
+      (a, b) => b.retainedSize - a.retainedSize || b.selfSize - a.selfSize,
+    );
     return this.aggregates;
+  }
+
+  /** Members of a class as counted in the Summary (non-zero self size), by node ordinal. */
+  instancesOf(className: string): Uint32Array {
+    const aggregate = this.classAggregates().find((a) => a.name === className);
+    if (!aggregate) return new Uint32Array(0);
+    const members = new Uint32Array(aggregate.count);
+    const { classIndex, selfSize } = this;
+    const cls = aggregate.nameIndex;
+    let k = 0;
+    for (let n = 0; n < this.nodeCount && k < members.length; n++)
+      if (classIndex[n] === cls && selfSize[n]) members[k++] = n;
+    return members;
   }
 
   private dominated: { childStart: Uint32Array; children: Uint32Array } | undefined;
@@ -906,6 +1020,12 @@ export class HeapSnapshot {
     this.dominated = { childStart, children };
     return this.dominated;
   }
+}
+
+function sameNames(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function formatPropertyName(name: string): string {

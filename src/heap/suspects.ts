@@ -127,12 +127,12 @@ function locate(
   const own = sourceLocation(snapshot, example, resolveScript);
   if (own && !own.file.startsWith('node:')) return own;
   const { eContext, closure } = snapshot.t;
-  const { retainerStart, retainerNode } = snapshot;
+  const { retainerStart } = snapshot;
   for (let i = path.edges.length - 1; i >= 0; i--) {
     if (snapshot.raw.edgeType[path.edges[i]] !== eContext) continue;
     const context = path.nodes[i];
     for (let k = retainerStart[context]; k < retainerStart[context + 1]; k++) {
-      const r = retainerNode[k];
+      const r = snapshot.retainer(k);
       if (snapshot.raw.nodeType[r] !== closure) continue;
       const location = sourceLocation(snapshot, r, resolveScript);
       if (location) return location;
