@@ -456,7 +456,9 @@ async function main() {
   const resultsDir = join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  const out = join(resultsDir, `${date}.json`);
+  // A second run on the same day gets its own file rather than replacing the first.
+  let out = join(resultsDir, `${date}.json`);
+  for (let n = 2; existsSync(out); n++) out = join(resultsDir, `${date}-${n}.json`);
   writeFileSync(
     out,
     `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), options, results, checks }, null, 2)}\n`,
