@@ -14,6 +14,7 @@ import { buildSnapshot, seededRandom } from '../../fixtures/heap/bad/syntheticSn
 const SEED = 0x1ea7_4a57;
 const CASES = 3000;
 const DIFF_CASES = 1000;
+const CHUNK_CASES = 500;
 
 type Random = () => number;
 const int = (random: Random, below: number): number => Math.floor(random() * below);
@@ -205,4 +206,31 @@ test(`${DIFF_CASES} diffs with a mutated baseline or target each diff or throw`,
   }
   assert.deepEqual(failures.slice(0, 10), [], `${failures.length} case(s) broke the contract`);
   assert.ok(diffed > DIFF_CASES / 50, `only ${diffed} of ${DIFF_CASES} diffs succeeded`);
+});
+
+// The reader keeps its state across reads of 4 MiB, so a token, an escape or a UTF-8 sequence
+// can be split anywhere in a big file. Reading small files a few bytes at a time puts those
+// splits everywhere; the outcome must not depend on where the chunks fall.
+test(`${CHUNK_CASES} mutated snapshots read in tiny chunks give what one read gives`, async () => {
+  const random = seededRandom(SEED ^ 0xc4c4);
+  const file = join(dir, 'chunk-case.heapsnapshot');
+  const differences: string[] = [];
+  const sameOutcome = async (what: string, chunkSize: number): Promise<void> => {
+    const whole = await engine.read(file);
+    const chunked = await engine.read(file, chunkSize);
+    if (JSON.stringify(whole) !== JSON.stringify(chunked))
+      differences.push(
+        `${what}, chunks of ${chunkSize}: ${JSON.stringify(whole)} vs ${JSON.stringify(chunked)}`,
+      );
+  };
+  for (const [i, base] of bases.entries()) {
+    writeFileSync(file, base);
+    for (const chunkSize of [1, 2, 3, 5, 8, 13, 64]) await sameOutcome(`base ${i}`, chunkSize);
+  }
+  for (let i = 0; i < CHUNK_CASES; i++) {
+    const { bytes, steps } = mutatedCase(random);
+    writeFileSync(file, bytes);
+    await sameOutcome(`case ${i} (${steps.join('; ')})`, 1 + int(random, 24));
+  }
+  assert.deepEqual(differences.slice(0, 10), [], `${differences.length} case(s) differ`);
 });
