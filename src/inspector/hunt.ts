@@ -22,7 +22,11 @@ export interface HuntTimings {
  * Progress goes to `onProgress`; `onTimings` receives the wall-time split at the end.
  */
 export async function runHunt(
-  options: HuntRunOptions & { onTimings?: (timings: HuntTimings) => void },
+  options: HuntRunOptions & {
+    onTimings?: (timings: HuntTimings) => void;
+    /** With several services: each one's heap growth per request during the probe load. */
+    onGrowth?: (growth: { service: string; bytesPerRequest: number }[]) => void;
+  },
 ): Promise<HuntResult> {
   const began = performance.now();
   const { manifest } = options;
@@ -67,6 +71,9 @@ export async function runHunt(
       }));
       for (const { service, perRequest } of growth)
         run.progress(`  ${service.name}: ${formatBytes(perRequest)} per request`);
+      options.onGrowth?.(
+        growth.map((g) => ({ service: g.service.name, bytesPerRequest: Math.round(g.perRequest) })),
+      );
       chosen = growth.reduce((a, b) => (b.perRequest > a.perRequest ? b : a)).service;
       const index = run.group.services.indexOf(chosen);
       ladder.push({ requests: 0, usedHeap: before[index]! });

@@ -183,6 +183,7 @@ export const huntCommand: CliCommand = {
     const snapshotDir = values.snapshots
       ? resolve(io.cwd, values.snapshots as string)
       : await mkdtemp(join(tmpdir(), 'leakhunt-'));
+    let growth: { service: string; bytesPerRequest: number }[] = [];
     const result = await untilTerminated(io.signal, (signal) =>
       runHunt({
         appDir,
@@ -192,6 +193,7 @@ export const huntCommand: CliCommand = {
         nodePath: values.node as string | undefined,
         signal,
         onProgress: (message) => io.err(message),
+        onGrowth: (measured) => (growth = measured),
       }),
     );
     if (values.json === true) {
@@ -206,6 +208,12 @@ export const huntCommand: CliCommand = {
         : `No leak found: the service that grew most, '${result.service}', keeps ` +
             `${formatBytes(result.bytesPerRequest)} per request (threshold ${formatBytes(threshold)}).`,
     );
+    if (growth.length > 1)
+      io.out(
+        `Heap growth per request: ${growth
+          .map((g) => `${g.service} ${formatBytes(g.bytesPerRequest)}`)
+          .join(', ')}.`,
+      );
     if (result.suspects.length) {
       io.out('');
       io.out('Top suspects (allocated between snapshots 1 and 2, still alive in 3):');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadExercise } from '../../../src/exercises/exercise';
 import { runHunt, type HuntTimings } from '../../../src/inspector/hunt';
-import { childPids, miniLeakDir, processesInGroup } from './support';
+import { childPids, miniLeakDir, processesInGroup, servicesDir } from './support';
 
 test('a hunt names the growing service, the leaking class and its source line', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'leakhunt-hunt-'));
@@ -77,6 +77,38 @@ test('an interrupted hunt stops its services and leaves no partial snapshot', as
     assert.deepEqual(readdirSync(dir), ['api-1-baseline.heapsnapshot']);
     assert.ok(pids.size >= 1);
     for (const pid of pids) assert.deepEqual(processesInGroup(pid), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('with several services the hunt snapshots the one that grows, not the one that is loaded', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'leakhunt-hunt-'));
+  try {
+    const { manifest } = await loadExercise(miniLeakDir);
+    const growth: { service: string; bytesPerRequest: number }[][] = [];
+    const result = await runHunt({
+      appDir: servicesDir,
+      manifest: {
+        ...manifest,
+        services: [
+          { name: 'back', entry: 'leaky.mjs' },
+          { name: 'front', entry: 'front.mjs' },
+        ],
+        load: { requests: [{ service: 'front', method: 'GET', path: '/{n}' }], count: 300 },
+        check: { ...manifest.check, service: 'front' },
+      },
+      snapshotDir: dir,
+      onGrowth: (measured) => growth.push(measured),
+    });
+    assert.equal(result.service, 'back');
+    assert.equal(result.verdict, 'leak');
+    assert.deepEqual(
+      growth[0]?.map((g) => g.service),
+      ['back', 'front'],
+    );
+    assert.ok(growth[0]![0]!.bytesPerRequest > growth[0]![1]!.bytesPerRequest);
+    assert.ok(result.snapshots.every((file) => file.includes('back-')));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
