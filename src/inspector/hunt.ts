@@ -121,12 +121,19 @@ export async function runHunt(
 
     run.progress('diffing the snapshots');
     const t = performance.now();
+    let lastReport = t;
     const [baseline, target, final] = snapshots as [string, string, string];
     const diff = await run.guard(
       (options.diff ?? diffSnapshots)(
         { baseline, target, final },
         {
           signal: run.signal,
+          onProgress: (done, total) => {
+            if (total > 0 && performance.now() - lastReport > 1000) {
+              lastReport = performance.now();
+              run.progress(`  reading snapshots ${Math.round((done / total) * 100)}%`);
+            }
+          },
           resolveScript: chosen.session.scriptResolver(),
           top: options.top ?? 5,
         },
