@@ -18,6 +18,8 @@ const TAIL_LINES = 40;
 const TAIL_CHARS = 8000;
 const INSPECTOR_BANNER =
   /^(Debugger listening on |For help, see: https:\/\/nodejs\.org|Debugger attached\.|Debugger ending on |Waiting for the debugger to disconnect)/;
+/** V8's native stack after a fatal error (` 7: 0x10ea385 v8::internal::…`): noise for users. */
+const NATIVE_FRAME = /^\s*\d+: 0x[0-9a-f]+ /;
 const OUT_OF_MEMORY =
   /JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal process out of memory/;
 
@@ -81,7 +83,7 @@ class StderrTail {
     this.partial = parts.pop() ?? '';
     for (const line of parts) {
       onLine(line);
-      if (!INSPECTOR_BANNER.test(line)) this.lines.push(line);
+      if (!INSPECTOR_BANNER.test(line) && !NATIVE_FRAME.test(line)) this.lines.push(line);
     }
     if (this.lines.length > TAIL_LINES) this.lines = this.lines.slice(-TAIL_LINES);
     this.text += chunk;

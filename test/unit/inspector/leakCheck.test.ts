@@ -65,6 +65,7 @@ test('a service that runs out of memory under load is reported as such, with its
       error.service === 'hog' &&
       error.exit.outOfMemory &&
       /JavaScript heap out of memory/.test(error.exit.stderrTail) &&
+      !/^\s*\d+: 0x[0-9a-f]+ /m.test(error.exit.stderrTail) &&
       /ran out of memory/.test(error.message),
   );
   assert.ok(logged.includes('stopping services'));
