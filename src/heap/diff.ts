@@ -2,23 +2,62 @@ import type { RawSnapshot } from './reader';
 import type { ClassDelta } from './results';
 import type { HeapSnapshot } from './snapshot';
 
-/** A sorted copy of a snapshot's V8 object ids, for membership tests by binary search. */
-export function sortedIds(ids: Uint32Array): Uint32Array {
-  return ids.slice().sort();
-}
+const BITMAP_LIMIT = 1 << 28;
 
-/** True if `id` is in the sorted id list. */
-export function hasId(sorted: Uint32Array, id: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid];
-    if (v === id) return true;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
+/**
+ * A set of V8 object ids for the millions of membership tests a diff makes. V8 hands out ids
+ * sequentially, so almost all fit a small bitmap (cache-friendly, no sorting); the few large
+ * ids of embedder objects go to an open-addressing table.
+ */
+export class IdSet {
+  private readonly bits: Uint8Array;
+  private readonly table: Uint32Array;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(ids: Uint32Array) {
+    let max = 0;
+    let large = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id >= BITMAP_LIMIT) large++;
+      else if (id > max) max = id;
+    }
+    this.bits = new Uint8Array((max >>> 3) + 1);
+    let bits = 4;
+    while (1 << bits < large * 2) bits++;
+    this.table = new Uint32Array(1 << bits);
+    this.mask = (1 << bits) - 1;
+    // Fibonacci hashing takes the product's top bits.
+    this.shift = 32 - bits;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id < BITMAP_LIMIT) this.bits[id >>> 3] |= 1 << (id & 7);
+      else this.addLarge(id);
+    }
   }
-  return false;
+
+  private addLarge(id: number): void {
+    const { table, mask } = this;
+    let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    while (table[slot] !== 0 && table[slot] !== id) slot = (slot + 1) & mask;
+    table[slot] = id;
+  }
+
+  has(id: number): boolean {
+    if (id < BITMAP_LIMIT) {
+      const byte = id >>> 3;
+      return byte < this.bits.length && (this.bits[byte] & (1 << (id & 7))) !== 0;
+    }
+    const { table, mask } = this;
+    let slot = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const v = table[slot];
+      if (v === id) return true;
+      if (v === 0) return false;
+      slot = (slot + 1) & mask;
+    }
+  }
 }
 
 /**
@@ -65,9 +104,12 @@ export function baseClassNamer(raw: RawSnapshot): (n: number) => string {
  * Per-class new/deleted objects between a baseline (read with `nodes` mode) and a later fully
  * analysed snapshot, matched by V8 object id. Sizes are V8's own self sizes on both sides.
  */
-export function classDeltas(baseline: RawSnapshot, later: HeapSnapshot): ClassDelta[] {
-  const laterIds = sortedIds(later.raw.nodeId);
-  const baselineIds = sortedIds(baseline.nodeId);
+export function classDeltas(
+  baseline: RawSnapshot,
+  later: HeapSnapshot,
+  baselineIds: IdSet,
+  laterIds: IdSet,
+): ClassDelta[] {
   const rows = new Map<string, ClassDelta>();
   const row = (name: string): ClassDelta => {
     let r = rows.get(name);
@@ -79,7 +121,7 @@ export function classDeltas(baseline: RawSnapshot, later: HeapSnapshot): ClassDe
   };
   const baseName = baseClassNamer(baseline);
   for (let n = 0; n < baseline.nodeCount; n++) {
-    if (hasId(laterIds, baseline.nodeId[n])) continue;
+    if (laterIds.has(baseline.nodeId[n])) continue;
     const r = row(baseName(n));
     r.deletedCount++;
     r.sizeDelta -= baseline.nodeSelfSize[n];
@@ -87,7 +129,7 @@ export function classDeltas(baseline: RawSnapshot, later: HeapSnapshot): ClassDe
   const laterName = baseClassNamer(later.raw);
   const sizes = later.originalSelfSize;
   for (let n = 0; n < later.nodeCount; n++) {
-    if (hasId(baselineIds, later.raw.nodeId[n])) continue;
+    if (baselineIds.has(later.raw.nodeId[n])) continue;
     const r = row(laterName(n));
     r.newCount++;
     r.sizeDelta += sizes[n];

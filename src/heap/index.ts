@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { classDeltas, hasId, sortedIds } from './diff';
+import { IdSet, classDeltas } from './diff';
 import { HeapSnapshotError, abortError } from './errors';
 import { readSnapshot, type ReadMode, type RawSnapshot } from './reader';
 import type { ClassSummary, DiffResult, ScriptResolver, SummaryResult } from './results';
@@ -127,17 +127,21 @@ export function diffLoaded(
   latest: HeapSnapshot,
   options: { top?: number; resolveScript?: ScriptResolver; suspects?: boolean } = {},
 ): DiffResult {
-  const baselineIds = sortedIds(baseline.nodeId);
-  const targetIds = target ? sortedIds(target.nodeId) : undefined;
+  const baselineIds = new IdSet(baseline.nodeId);
+  const targetIds = target ? new IdSet(target.nodeId) : undefined;
   const ids = latest.raw.nodeId;
   const survivors = new Uint8Array(latest.nodeCount);
   for (let n = 0; n < latest.nodeCount; n++) {
     const id = ids[n];
-    if (hasId(baselineIds, id)) continue;
-    if (targetIds && !hasId(targetIds, id)) continue;
+    if (baselineIds.has(id)) continue;
+    if (targetIds && !targetIds.has(id)) continue;
     survivors[n] = 1;
   }
-  const classes = classDeltas(baseline, latest).slice(0, options.top ?? Infinity);
+  const latestIds = new IdSet(ids);
+  const classes = classDeltas(baseline, latest, baselineIds, latestIds).slice(
+    0,
+    options.top ?? Infinity,
+  );
   const suspects =
     options.suspects === false
       ? []

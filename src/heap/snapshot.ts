@@ -518,7 +518,9 @@ export class HeapSnapshot {
         const x = retainerNode[k];
         if (x < ESSENTIAL) continue;
         orphan = false;
-        const u = evaluate((x & NODE_MASK) + 1);
+        const v = (x & NODE_MASK) + 1;
+        // Inline fast path of eval(): unlinked vertices evaluate to themselves.
+        const u = ancestor[v] === 0 ? v : evaluate(v);
         if (semi[u] < semi[w]) semi[w] = semi[u];
       }
       if (orphan) semi[w] = semi[r];
@@ -880,13 +882,16 @@ export class HeapSnapshot {
     const { locations, meta } = this.raw;
     const lf = meta.locationFields;
     const [si, li, ci] = [lf.indexOf('script_id'), lf.indexOf('line'), lf.indexOf('column')];
+    const location = this.location;
     for (let n = 0; n < nodeCount; n++) {
       const cls = classIndex[n];
-      const loc = this.location[n];
+      const loc = location[n];
       let id: number | undefined;
-      if (nodeType[n] === object && loc >= 0) {
+      if (loc >= 0 && nodeType[n] === object) {
         const b = loc * lf.length;
-        const [script, line, column] = [locations[b + si], locations[b + li], locations[b + ci]];
+        const script = locations[b + si];
+        const line = locations[b + li];
+        const column = locations[b + ci];
         const hash =
           Math.imul(
             Math.imul(Math.imul(script, 0x9e3779b1) ^ line, 0x85ebca6b) ^ column,
