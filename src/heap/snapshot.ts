@@ -491,7 +491,8 @@ export class HeapSnapshot {
         vertex[n] = label[v] = v;
       }
     }
-    const stack = new Uint32Array(size);
+    // The DFS is done: its cursor array serves as eval()'s path-compression stack.
+    const stack = nextEdge;
     const evaluate = (v: number): number => {
       if (ancestor[v] === 0) return v;
       let sp = 0;
@@ -540,12 +541,11 @@ export class HeapSnapshot {
       const w = vertex[i];
       if (dom[w] !== vertex[semi[w]]) dom[w] = dom[dom[w]];
     }
-    const dominator = new Uint32Array(nodeCount);
+    // Shift to 0-based ordinals in place (reads o + 1 before the next step overwrites it).
+    for (let o = 0; o < nodeCount; o++) dom[o] = dom[o + 1] - 1;
+    const dominator = dom.subarray(0, nodeCount);
     const retained = new Float64Array(nodeCount);
-    for (let o = 0; o < nodeCount; o++) {
-      dominator[o] = dom[o + 1] - 1;
-      retained[o] = selfSize[o];
-    }
+    for (let o = 0; o < nodeCount; o++) retained[o] = selfSize[o];
     for (let i = n; i > 1; i--) {
       const o = vertex[i] - 1;
       retained[dominator[o]] += retained[o];
