@@ -30,6 +30,7 @@ export interface SnapshotProgress {
   bytesWritten: number;
 }
 
+/** Progress and cancellation of one capture. */
 export interface SnapshotOptions {
   onProgress?: (progress: SnapshotProgress) => void;
   signal?: AbortSignal;
@@ -105,6 +106,7 @@ export interface ServiceGroup extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** What `launchServices` starts and how it reports. */
 export interface LaunchOptions {
   /** Folder the service entries are relative to; also the services' working directory. */
   appDir: string;
@@ -125,6 +127,7 @@ export interface LadderStep {
   usedHeap: number;
 }
 
+/** The verdict of `runLeakCheck`, as `leakhunt check --json` prints it. */
 export interface LeakCheckResult {
   verdict: 'leak' | 'no-leak';
   service: string;
@@ -136,6 +139,7 @@ export interface LeakCheckResult {
   monotonic: boolean;
 }
 
+/** What `runLeakCheck` runs: an app folder and the manifest describing its services and load. */
 export interface CheckRunOptions {
   /** The app folder (service entries are relative to it). */
   appDir: string;
@@ -145,6 +149,7 @@ export interface CheckRunOptions {
   onProgress?: (message: string) => void;
 }
 
+/** `runLeakCheck`'s options plus where the hunt's snapshots go. */
 export interface HuntRunOptions extends CheckRunOptions {
   /** Where the three snapshots are written (created if missing). */
   snapshotDir: string;

@@ -35,6 +35,7 @@ export interface LoadStats {
   requestsPerSecond: number;
 }
 
+/** Cancellation and progress of one load run. */
 export interface LoadControl {
   signal?: AbortSignal;
   /** Called at most every `progressIntervalMs` (default 250) while the run is going. */
