@@ -38,6 +38,7 @@ function scriptPath(url: string): string {
 
 class CdpSession implements InspectorSession {
   readonly disconnected: Promise<void>;
+  private markDisconnected: () => void = () => undefined;
   private readonly scripts = new Map<number, string>();
   private readonly sampleListeners = new Set<(sample: HeapSample) => void>();
   private readonly errorListeners = new Set<(error: Error) => void>();
@@ -51,12 +52,11 @@ class CdpSession implements InspectorSession {
     private readonly client: CDP.Client,
     public pid: number | undefined,
   ) {
-    this.disconnected = new Promise((resolve) => {
-      client.on('disconnect', () => {
-        this.closed = true;
-        this.stopSampling();
-        resolve();
-      });
+    this.disconnected = new Promise((resolve) => (this.markDisconnected = resolve));
+    client.on('disconnect', () => {
+      this.closed = true;
+      this.stopSampling();
+      this.markDisconnected();
     });
     client.on('Debugger.scriptParsed', (params) => {
       if (params.url) this.scripts.set(Number(params.scriptId), scriptPath(params.url));
@@ -242,6 +242,8 @@ class CdpSession implements InspectorSession {
       new Promise((done) => (timer = setTimeout(done, 1000))),
     ]);
     clearTimeout(timer);
+    // chrome-remote-interface emits no 'disconnect' for a close we asked for.
+    this.markDisconnected();
   }
 }
 

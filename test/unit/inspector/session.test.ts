@@ -154,3 +154,29 @@ test('attach works by ws:// URL and by inspector port, and refuses non-loopback 
     child.kill('SIGKILL');
   }
 });
+
+test('closing the session mid-snapshot removes the partial file and settles disconnected', async () => {
+  const dir = await tempDir();
+  try {
+    await using group = await launchServices({
+      appDir: servicesDir,
+      services: [{ name: 'big', entry: 'big-heap.mjs' }],
+    });
+    const session = group.service('big').session;
+    let closing: Promise<void> | undefined;
+    await assert.rejects(
+      session.takeHeapSnapshot(join(dir, 'big.heapsnapshot'), {
+        onProgress: (p) => {
+          if (p.bytesWritten > 0) closing ??= session.close();
+        },
+      }),
+      SnapshotError,
+    );
+    await closing;
+    await session.disconnected;
+    assert.deepEqual(readdirSync(dir), []);
+    await assert.rejects(session.heapUsage());
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
