@@ -23,6 +23,17 @@ const NATIVE_FRAME = /^\s*\d+: 0x[0-9a-f]+ /;
 const OUT_OF_MEMORY =
   /JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal process out of memory/;
 
+/**
+ * NODE_OPTIONS minus `--inspect*` / `--debug*` flags: one from the user's shell would clash with
+ * ours (or open a second, fixed-port inspector), while flags like `--require` must stay.
+ */
+export function withoutInspectorFlags(nodeOptions: string | undefined): string {
+  return (nodeOptions ?? '')
+    .split(/\s+/)
+    .filter((flag) => flag && !/^--(inspect|debug)/.test(flag))
+    .join(' ');
+}
+
 /** `catalogue` → `CATALOGUE_URL`, `price-list` → `PRICE_LIST_URL`. */
 export function urlVariable(serviceName: string): string {
   return `${serviceName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
@@ -361,8 +372,9 @@ export async function launchServices(options: LaunchOptions): Promise<ServiceGro
         PORT: String(ports[i]),
         HOST: '127.0.0.1',
       };
-      // A NODE_OPTIONS inspector flag from the user's shell would clash with ours.
-      delete env.NODE_OPTIONS;
+      const nodeOptions = withoutInspectorFlags(env.NODE_OPTIONS);
+      if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
+      else delete env.NODE_OPTIONS;
       const deadline = Date.now() + (options.startTimeoutMs ?? 15000);
       await startOne(group, spec, ports[i]!, env, options, deadline);
       options.log?.(`[${spec.name}] ready on http://127.0.0.1:${ports[i]}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServiceStartError } from '../../../src/inspector/errors';
-import { launchServices, urlVariable } from '../../../src/inspector/launch';
+import { launchServices, urlVariable, withoutInspectorFlags } from '../../../src/inspector/launch';
 import { eventually, processesInGroup, servicesDir } from './support';
 
 async function getJson(url: string): Promise<unknown> {
@@ -25,6 +25,15 @@ test('sibling URLs, PORT and HOST reach each service of a pair', async () => {
     back: { service: 'back', path: '/hello', host: '127.0.0.1' },
   });
   assert.equal(urlVariable('price-list'), 'PRICE_LIST_URL');
+});
+
+test("the user's NODE_OPTIONS reach the service, minus inspector flags", () => {
+  assert.equal(
+    withoutInspectorFlags('--require ./trace.js --inspect=0.0.0.0:9229 --max-old-space-size=64'),
+    '--require ./trace.js --max-old-space-size=64',
+  );
+  assert.equal(withoutInspectorFlags('--inspect-brk'), '');
+  assert.equal(withoutInspectorFlags(undefined), '');
 });
 
 test('a health path makes start-up wait until the service says it is ready', async () => {
