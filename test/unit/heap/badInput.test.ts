@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -374,6 +374,28 @@ describe('a real snapshot written by v8.writeHeapSnapshot', () => {
         assert.match(error.message, /truncated/i, `cut at ${cut} in "${section}"`);
         assert.ok(error.byteOffset <= cut, error.message);
       }
+    }
+  });
+});
+
+describe('the on-disk corpus in test/fixtures/heap/bad', () => {
+  // Small files other tests (CLI, worker, webview) can open; each must fail where it says.
+  const corpus = join(__dirname, '../../../../test/fixtures/heap/bad');
+  const expected: Record<string, string> = {
+    'empty.heapsnapshot': 'file',
+    'truncated-in-edges.heapsnapshot': 'edges',
+    'invalid-utf8-in-strings.heapsnapshot': 'strings',
+    'edge-out-of-range.heapsnapshot': 'edges',
+    'not-a-snapshot.heapsnapshot': 'file',
+  };
+
+  test('every file is rejected, naming the section it was built to break', async () => {
+    const files = readdirSync(corpus).filter((f) => f.endsWith('.heapsnapshot'));
+    assert.deepEqual(files.sort(), Object.keys(expected).sort());
+    for (const name of files) {
+      const content = readFileSync(join(corpus, name));
+      const error = await rejected(content, name);
+      assert.equal(error.section, expected[name], `${name}: ${error.message}`);
     }
   });
 });
