@@ -158,10 +158,15 @@ export class HeapSnapshot {
     return this.retained[this.root] + this.raw.meta.extraNativeBytes;
   }
 
-  private buildRetainers(essential: Uint8Array): void {
-    const { nodeCount, edgeCount } = this;
+  /**
+   * Builds the retainer index and, in the same pass, DevTools' "essential edge" rule (which
+   * edges can retain, for dominators); returns the essential flag per edge.
+   */
+  private buildRetainers(): Uint8Array {
+    const { nodeCount, edgeCount, flags } = this;
     if (nodeCount >= ESSENTIAL) throw new Error(`too many nodes (${nodeCount})`);
-    const { firstEdge, edgeTo } = this.raw;
+    const { firstEdge, edgeTo, edgeType, edgeName, nodeId } = this.raw;
+    const { eWeak, eShortcut, eInternal } = this.t;
     const start = new Uint32Array(nodeCount + 1);
     for (let e = 0; e < edgeCount; e++) start[edgeTo[e]]++;
     let sum = 0;
@@ -173,12 +178,34 @@ export class HeapSnapshot {
     start[nodeCount] = sum;
     const fill = start.slice(0, nodeCount);
     const rNode = new Uint32Array(edgeCount);
+    const essential = new Uint8Array(edgeCount);
+    this.weakMapEdge(0); // sizes the per-string WeakMap cache
+    const weakState = this.weakMapState;
     for (let n = 0; n < nodeCount; n++) {
-      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++)
-        rNode[fill[edgeTo[e]]++] = essential[e] ? (n | ESSENTIAL) >>> 0 : n;
+      const isRoot = n === this.root;
+      const nodeFlag = flags[n];
+      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+        const type = edgeType[e];
+        const child = edgeTo[e];
+        let keep = type !== eWeak && child !== n;
+        // Off the root, shortcuts only mark user globals; and edges from non-page objects
+        // (e.g. the debugger) into page objects would steal the page objects' dominators.
+        if (keep && !isRoot) keep = type !== eShortcut && !(flags[child] && !nodeFlag);
+        if (keep && type === eInternal) {
+          // A WeakMap value is held by key and table together; DevTools keeps the key's edge.
+          const name = edgeName[e];
+          if (weakState[name] !== 1) {
+            const weakMap = this.weakMapEdge(name);
+            if (weakMap && weakMap.table === nodeId[n]) keep = false;
+          }
+        }
+        if (keep) essential[e] = 1;
+        rNode[fill[child]++] = keep ? (n | ESSENTIAL) >>> 0 : n;
+      }
     }
     this.retainerStart = start;
     this.retainerNode = rNode;
+    return essential;
   }
 
   /** The node an edge leaves from (binary search over the CSR offsets). */
@@ -374,8 +401,11 @@ export class HeapSnapshot {
   }
 
   private weakMapEdge(nameIndex: number): { part: string; table: number } | null {
-    if (this.weakMapState.length < this.strings.count)
-      this.weakMapState = new Uint32Array(this.strings.count);
+    if (this.weakMapState.length < this.strings.count) {
+      const grown = new Uint32Array(this.strings.count);
+      grown.set(this.weakMapState);
+      this.weakMapState = grown;
+    }
     let state = this.weakMapState[nameIndex];
     if (state === 0) {
       const match = WEAK_MAP_EDGE.exec(this.strings.get(nameIndex));
@@ -391,43 +421,11 @@ export class HeapSnapshot {
     return state === 1 ? null : this.weakMaps[state - 2];
   }
 
-  /** DevTools' "essential edge" rule: which edges can retain, for dominators. */
-  private essentialEdges(): Uint8Array {
-    const { nodeCount, flags } = this;
-    const { firstEdge, edgeTo, edgeType, edgeName, nodeId } = this.raw;
-    const essential = new Uint8Array(this.edgeCount);
-    const { eWeak, eShortcut, eInternal } = this.t;
-    for (let n = 0; n < nodeCount; n++) {
-      const isRoot = n === this.root;
-      const nodeFlag = flags[n];
-      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
-        const type = edgeType[e];
-        if (type === eWeak) continue;
-        const child = edgeTo[e];
-        if (child === n) continue;
-        if (!isRoot) {
-          if (type === eShortcut) continue;
-          // Edges from non-page objects (e.g. the debugger) into page objects would steal
-          // dominators from the page's own objects.
-          if (flags[child] && !nodeFlag) continue;
-        }
-        if (type === eInternal) {
-          // A WeakMap value is held by key and table together; DevTools keeps the key's edge.
-          const weakMap = this.weakMapEdge(edgeName[e]);
-          if (weakMap && weakMap.table === nodeId[n]) continue;
-        }
-        essential[e] = 1;
-      }
-    }
-    return essential;
-  }
-
   /** Lengauer–Tarjan (simple version) with DevTools' treatment of unreachable nodes. */
   private buildDominators(): void {
     const { nodeCount, selfSize } = this;
     const { firstEdge, edgeTo } = this.raw;
-    const essential = this.essentialEdges();
-    this.buildRetainers(essential);
+    const essential = this.buildRetainers();
     const { retainerStart, retainerNode } = this;
     const size = nodeCount + 1;
     // 1-based vertex numbers; 0 means "none".
