@@ -135,8 +135,8 @@ test('attach works by ws:// URL and by inspector port, and refuses non-loopback 
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
         text += chunk;
-        const match = /ws:\/\/\S+/.exec(text);
-        if (match) found(match[0]);
+        const match = /(ws:\/\/\S+)\s/.exec(text);
+        if (match) found(match[1]!);
       });
       child.once('exit', () => reject(new Error(text)));
     });
