@@ -121,8 +121,26 @@ export class HeapSnapshot {
   private aggregates: ClassAggregate[] | undefined;
   private nodeById: Map<number, number> | undefined;
 
+  /** String indexes of the names the DevTools rules test for (-1 when absent). */
+  private readonly known: {
+    externalStringData: number;
+    nativeContext: number;
+    sloppyMap: number;
+    descriptors: number;
+    object: number;
+  };
+
   constructor(readonly raw: RawSnapshot) {
     this.t = typeIds(raw);
+    const [externalStringData, nativeContext, sloppyMap, descriptors, object] =
+      raw.strings.indexesOf([
+        'system / ExternalStringData',
+        'system / NativeContext',
+        'sloppy_function_map',
+        '(map descriptors)',
+        'Object',
+      ]);
+    this.known = { externalStringData, nativeContext, sloppyMap, descriptors, object };
     this.nodeCount = raw.nodeCount;
     this.edgeCount = raw.edgeCount;
     this.strings = raw.strings;
@@ -360,7 +378,7 @@ export class HeapSnapshot {
       }
       work[top++] = n;
     };
-    const externalData = this.strings.indexOf('system / ExternalStringData');
+    const externalData = this.known.externalStringData;
     for (let i = 0; i < nodeCount; i++) {
       const type = nodeType[i];
       if (
@@ -559,9 +577,7 @@ export class HeapSnapshot {
     const distance = new Int32Array(nodeCount).fill(NO_DISTANCE);
     const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE);
     const queue = new Uint32Array(nodeCount);
-    const nativeContext = this.strings.indexOf('system / NativeContext');
-    const sloppyMap = this.strings.indexOf('sloppy_function_map');
-    const descriptors = this.strings.indexOf('(map descriptors)');
+    const { nativeContext, sloppyMap, descriptors } = this.known;
     const pending = new Set<string>();
     const { eWeak, eInternal, eElement, eHidden, hidden, array } = this.t;
     const bfs = (length: number): void => {
@@ -699,7 +715,7 @@ export class HeapSnapshot {
   private applyInterfaceNames(): void {
     const { nodeCount, classIndex } = this;
     const { nodeType, nodeName, firstEdge, edgeType, edgeName } = this.raw;
-    const objectName = this.strings.indexOf('Object');
+    const objectName = this.known.object;
     if (objectName < 0) return;
     const { object, eProperty } = this.t;
     const isPlain = (n: number): boolean => nodeType[n] === object && nodeName[n] === objectName;

@@ -71,15 +71,25 @@ export class StringTable {
     return index >= 0 && index < this.count ? this.starts[index + 1] - this.starts[index] : 0;
   }
 
-  /** Index of the first string equal to `value`, or -1 (linear; for rare look-ups only). */
-  indexOf(value: string): number {
-    const needle = Buffer.from(value, 'utf8');
-    for (let i = 0; i < this.count; i++) {
+  /** Index of the first string equal to each of `values` (-1 if absent), in one pass. */
+  indexesOf(values: string[]): number[] {
+    const needles = values.map((v) => Buffer.from(v, 'utf8'));
+    const found = values.map(() => -1);
+    let missing = values.length;
+    for (let i = 0; i < this.count && missing > 0; i++) {
       const s = this.starts[i];
-      if (this.starts[i + 1] - s !== needle.length || this.escaped[i]) continue;
-      if (this.bytes.compare(needle, 0, needle.length, s, s + needle.length) === 0) return i;
+      const length = this.starts[i + 1] - s;
+      if (this.escaped[i]) continue;
+      for (let k = 0; k < needles.length; k++) {
+        const needle = needles[k];
+        if (found[k] >= 0 || needle.length !== length) continue;
+        if (this.bytes.compare(needle, 0, length, s, s + length) === 0) {
+          found[k] = i;
+          missing--;
+        }
+      }
     }
-    return -1;
+    return found;
   }
 
   /** Appends a string created by the engine (class names like `(closure)`); returns its index. */
