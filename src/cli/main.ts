@@ -18,10 +18,12 @@ function formatHelp(command?: CliCommand): string {
       "Run 'leakhunt help <command>' for a command's options and examples.",
     ].join('\n');
   }
-  const optionLines = Object.entries(command.options).map(([name, spec]) => {
-    const flag = `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? '<value>'}` : ''}`;
-    return `  ${flag.padEnd(28)}${spec.description}`;
-  });
+  const flags = Object.entries(command.options).map(([name, spec]) => ({
+    flag: `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? '<value>'}` : ''}`,
+    description: spec.description,
+  }));
+  const width = Math.max(0, ...flags.map((f) => f.flag.length)) + 2;
+  const optionLines = flags.map(({ flag, description }) => `  ${flag.padEnd(width)}${description}`);
   return [
     `leakhunt ${command.name} — ${command.summary}`,
     '',
