@@ -143,7 +143,7 @@ class SnapshotParser {
   nodeDetachedness = new Uint8Array(0);
   edgeType = new Uint8Array(0);
   edgeName = new Uint32Array(0);
-  edgeTo = new Uint32Array(0);
+  edgeTo: Uint32Array = new Uint32Array(0);
   locations = new Uint32Array(0);
   locationLength = 0;
   readonly strings = new StringTable();
@@ -490,7 +490,8 @@ class SnapshotParser {
       this.nodeDetachedness = new Uint8Array(nodeCount);
     this.edgeType = new Uint8Array(edgeCount);
     this.edgeName = new Uint32Array(edgeCount);
-    this.edgeTo = new Uint32Array(edgeCount);
+    // Shared memory: the dominator worker reads the graph without a copy.
+    this.edgeTo = new Uint32Array(new SharedArrayBuffer(edgeCount * 4));
   }
 
   /** Hot loop: digits, commas and whitespace straight into the typed columns of nodes/edges. */
@@ -880,7 +881,9 @@ class SnapshotParser {
     for (const required of ['nodes', 'edges', 'strings'])
       if (!this.seen.has(required)) this.fail(`missing the "${required}" section`, atEnd);
     const { nodeCount, edgeCount } = meta;
-    const firstEdge = new Uint32Array(this.mode === 'full' ? nodeCount + 1 : 0);
+    const firstEdge = new Uint32Array(
+      new SharedArrayBuffer(this.mode === 'full' ? (nodeCount + 1) * 4 : 0),
+    );
     if (this.mode !== 'ids') {
       this.section = 'nodes';
       const stringCount = this.strings.count;

@@ -1,3 +1,9 @@
+import {
+  lengauerTarjan,
+  lengauerTarjanInWorker,
+  sharedUint32,
+  type DominatorJob,
+} from './dominators';
 import { abortError } from './errors';
 import type { RawSnapshot } from './reader';
 import type { StringTable } from './strings';
@@ -6,6 +12,7 @@ import type { StringTable } from './strings';
 export const SYSTEM_DISTANCE = 100000000;
 const NO_DISTANCE = -5;
 /** Top bit of a retainer entry: the retaining edge is essential (can retain) for dominators. */
+// Same bits as in dominators.ts, which cannot import them (its source runs in a worker).
 const ESSENTIAL = 0x80000000;
 const NODE_MASK = 0x7fffffff;
 /** `parentEdge` of the roots and of unreachable nodes. */
@@ -97,19 +104,19 @@ export class HeapSnapshot {
   readonly selfSize: Uint32Array;
   /** V8's own self sizes, before that transfer (what diffs compare). */
   originalSelfSize: Uint32Array;
-  retainerStart = new Uint32Array(0);
+  retainerStart: Uint32Array = new Uint32Array(0);
   /**
    * Retainer node ordinals per node (CSR by `retainerStart`), with the top bit set when the
    * edge is essential for dominators. Retaining edge indexes are not stored (a quarter of the
    * memory); {@link retainingEdges} finds them on demand.
    */
-  retainerNode = new Uint32Array(0);
+  retainerNode: Uint32Array = new Uint32Array(0);
   /** Bit 1: owned by the page (reachable from a user root without weak edges). */
   flags = new Uint8Array(0);
   distance = new Int32Array(0);
   /** The edge through which the distance BFS first reached each node: shortest paths in O(1). */
   parentEdge = new Uint32Array(0);
-  dominator = new Uint32Array(0);
+  dominator: Uint32Array = new Uint32Array(0);
   retained = new Float64Array(0);
   /** String index of each node's class name. */
   classIndex = new Uint32Array(0);
@@ -149,25 +156,40 @@ export class HeapSnapshot {
   }
 
   /**
-   * Runs every analysis step. Yields to the event loop between steps so that a worker can
-   * receive a cancellation while a large snapshot is being analysed.
+   * Runs every analysis step. Dominators (the longest step) run on a worker thread for large
+   * graphs while this thread computes sizes, distances and class names; in-process below
+   * `dominatorWorkerMinNodes`. Yields between steps so a worker host can take a cancellation.
    */
-  static async analyze(raw: RawSnapshot, signal?: AbortSignal): Promise<HeapSnapshot> {
+  static async analyze(
+    raw: RawSnapshot,
+    signal?: AbortSignal,
+    options: { dominatorWorkerMinNodes?: number } = {},
+  ): Promise<HeapSnapshot> {
     const snapshot = new HeapSnapshot(raw);
-    const steps: (() => void)[] = [
-      () => snapshot.propagateDomState(),
-      () => snapshot.markPageOwned(),
-      () => snapshot.calculateShallowSizes(),
-      () => snapshot.buildDominators(),
-      () => snapshot.calculateDistances(),
-      () => snapshot.buildLocations(),
-      () => snapshot.calculateClassNames(),
-    ];
-    for (const step of steps) {
+    const step = async (run: () => void): Promise<void> => {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw abortError(signal);
-      step();
-    }
+      run();
+    };
+    await step(() => snapshot.propagateDomState());
+    await step(() => snapshot.markPageOwned());
+    let essential: Uint8Array = new Uint8Array(0);
+    await step(() => (essential = snapshot.buildRetainers()));
+    const job = snapshot.dominatorJob(essential);
+    const inWorker = snapshot.nodeCount >= (options.dominatorWorkerMinNodes ?? 300_000);
+    let dominators: Promise<number> = inWorker
+      ? lengauerTarjanInWorker(job, signal)
+      : Promise.resolve(0);
+    // Keep a failure for the await below instead of an unhandled rejection meanwhile.
+    dominators.catch(() => undefined);
+    if (!inWorker) await step(() => (dominators = Promise.resolve(lengauerTarjan(job))));
+    await step(() => snapshot.calculateShallowSizes());
+    await step(() => snapshot.calculateDistances());
+    await step(() => snapshot.buildLocations());
+    await step(() => snapshot.calculateClassNames());
+    const n = await dominators;
+    if (signal?.aborted) throw abortError(signal);
+    snapshot.finishDominators(job, n);
     return snapshot;
   }
 
@@ -185,7 +207,7 @@ export class HeapSnapshot {
     if (nodeCount >= ESSENTIAL) throw new Error(`too many nodes (${nodeCount})`);
     const { firstEdge, edgeTo, edgeType, edgeName, nodeId } = this.raw;
     const { eWeak, eShortcut, eInternal } = this.t;
-    const start = new Uint32Array(nodeCount + 1);
+    const start = sharedUint32(nodeCount + 1);
     for (let e = 0; e < edgeCount; e++) start[edgeTo[e]]++;
     let sum = 0;
     for (let i = 0; i < nodeCount; i++) {
@@ -195,8 +217,8 @@ export class HeapSnapshot {
     }
     start[nodeCount] = sum;
     const fill = start.slice(0, nodeCount);
-    const rNode = new Uint32Array(edgeCount);
-    const essential = new Uint8Array(edgeCount);
+    const rNode = sharedUint32(edgeCount);
+    const essential = new Uint8Array(new SharedArrayBuffer(edgeCount));
     this.weakMapEdge(0); // sizes the per-string WeakMap cache
     const weakState = this.weakMapState;
     for (let n = 0; n < nodeCount; n++) {
@@ -439,124 +461,25 @@ export class HeapSnapshot {
     return state === 1 ? null : this.weakMaps[state - 2];
   }
 
-  /** Lengauer–Tarjan (simple version) with DevTools' treatment of unreachable nodes. */
-  private buildDominators(): void {
+  /** The dominator job for this graph, on shared memory so a worker can run it. */
+  private dominatorJob(essential: Uint8Array): DominatorJob {
+    return {
+      nodeCount: this.nodeCount,
+      root: this.root,
+      firstEdge: this.raw.firstEdge,
+      edgeTo: this.raw.edgeTo,
+      essential,
+      retainerStart: this.retainerStart,
+      retainerNode: this.retainerNode,
+      dom: sharedUint32(this.nodeCount + 1),
+      vertex: sharedUint32(this.nodeCount + 1),
+    };
+  }
+
+  /** Turns Lengauer–Tarjan's output into `dominator` and retained sizes (after shallow sizes). */
+  private finishDominators(job: DominatorJob, n: number): void {
     const { nodeCount, selfSize } = this;
-    const { firstEdge, edgeTo } = this.raw;
-    const essential = this.buildRetainers();
-    const { retainerStart, retainerNode } = this;
-    const size = nodeCount + 1;
-    // 1-based vertex numbers; 0 means "none".
-    const parent = new Uint32Array(size);
-    const ancestor = new Uint32Array(size);
-    const vertex = new Uint32Array(size);
-    const label = new Uint32Array(size);
-    const semi = new Uint32Array(size);
-    const dom = new Uint32Array(size);
-    const nextEdge = new Uint32Array(size);
-    let n = 0;
-    const dfs = (rootV: number): void => {
-      nextEdge[rootV - 1] = firstEdge[rootV - 1];
-      let v = rootV;
-      while (v !== 0) {
-        if (semi[v] === 0) {
-          semi[v] = ++n;
-          vertex[n] = label[v] = v;
-        }
-        let vNext = parent[v];
-        const o = v - 1;
-        const end = firstEdge[o + 1];
-        for (let e = nextEdge[o]; e < end; e++) {
-          if (!essential[e]) continue;
-          const w = edgeTo[e] + 1;
-          if (semi[w] === 0) {
-            parent[w] = v;
-            nextEdge[w - 1] = firstEdge[w - 1];
-            nextEdge[o] = e + 1;
-            vNext = w;
-            break;
-          }
-        }
-        if (vNext === parent[v]) nextEdge[o] = end;
-        v = vNext;
-      }
-    };
-    const r = this.root + 1;
-    dfs(r);
-    if (n < nodeCount) {
-      // Nodes retained only by weak/non-essential edges hang off the root, like DevTools.
-      for (let v = 1; v <= nodeCount; v++) {
-        if (semi[v] !== 0) continue;
-        let onlyWeak = true;
-        for (let i = retainerStart[v - 1]; i < retainerStart[v]; i++)
-          if (retainerNode[i] >= ESSENTIAL) {
-            onlyWeak = false;
-            break;
-          }
-        if (onlyWeak) {
-          parent[v] = r;
-          dfs(v);
-        }
-      }
-    }
-    if (n < nodeCount) {
-      for (let v = 1; v <= nodeCount; v++) {
-        if (semi[v] !== 0) continue;
-        parent[v] = r;
-        semi[v] = ++n;
-        vertex[n] = label[v] = v;
-      }
-    }
-    // The DFS is done: its cursor array serves as eval()'s path-compression stack.
-    const stack = nextEdge;
-    const evaluate = (v: number): number => {
-      if (ancestor[v] === 0) return v;
-      let sp = 0;
-      let x = v;
-      while (ancestor[ancestor[x]] !== 0) {
-        stack[++sp] = x;
-        x = ancestor[x];
-      }
-      while (sp > 0) {
-        const w = stack[sp--];
-        if (semi[label[ancestor[w]]] < semi[label[w]]) label[w] = label[ancestor[w]];
-        ancestor[w] = ancestor[ancestor[w]];
-      }
-      return label[v];
-    };
-    // Buckets as linked lists in typed arrays instead of DevTools' Array of Sets.
-    const bucketHead = new Uint32Array(size);
-    const bucketNext = new Uint32Array(size);
-    for (let i = n; i >= 2; i--) {
-      const w = vertex[i];
-      const wo = w - 1;
-      let orphan = true;
-      for (let k = retainerStart[wo], end = retainerStart[wo + 1]; k < end; k++) {
-        const x = retainerNode[k];
-        if (x < ESSENTIAL) continue;
-        orphan = false;
-        const v = (x & NODE_MASK) + 1;
-        // Inline fast path of eval(): unlinked vertices evaluate to themselves.
-        const u = ancestor[v] === 0 ? v : evaluate(v);
-        if (semi[u] < semi[w]) semi[w] = semi[u];
-      }
-      if (orphan) semi[w] = semi[r];
-      const b = vertex[semi[w]];
-      bucketNext[w] = bucketHead[b];
-      bucketHead[b] = w;
-      const p = parent[w];
-      ancestor[w] = p;
-      for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
-        const u = evaluate(v);
-        dom[v] = semi[u] < semi[v] ? u : p;
-      }
-      bucketHead[p] = 0;
-    }
-    dom[0] = dom[r] = r;
-    for (let i = 2; i <= n; i++) {
-      const w = vertex[i];
-      if (dom[w] !== vertex[semi[w]]) dom[w] = dom[dom[w]];
-    }
+    const { dom, vertex } = job;
     // Shift to 0-based ordinals in place (reads o + 1 before the next step overwrites it).
     for (let o = 0; o < nodeCount; o++) dom[o] = dom[o + 1] - 1;
     const dominator = dom.subarray(0, nodeCount);

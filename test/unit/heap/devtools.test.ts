@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createReadStream, rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { openSnapshot, summarize } from '../../../src/heap/index';
+import { openSnapshot, readSnapshot, summarize } from '../../../src/heap/index';
+import { HeapSnapshot as Snapshot } from '../../../src/heap/snapshot';
 import type { HeapSnapshot } from '../../../src/heap/snapshot';
 import { generateSnapshot, generateTriple } from '../../fixtures/heap/generate';
 
@@ -85,4 +86,13 @@ test('retained sizes of the 50 largest objects and all distances are identical t
     assert.deepEqual(ours.retained, theirs.retainedSizes, `${file}: all retained sizes`);
     assert.deepEqual(ours.distance, theirs.nodeDistances, `${file}: distances`);
   }
+});
+
+test('dominators computed on a worker thread equal the in-process ones', async () => {
+  const { file, ours } = cases[0];
+  const threaded = await Snapshot.analyze(await readSnapshot(file), undefined, {
+    dominatorWorkerMinNodes: 0,
+  });
+  assert.deepEqual(threaded.dominator, ours.dominator);
+  assert.deepEqual(threaded.retained, ours.retained);
 });
