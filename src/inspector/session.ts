@@ -1,4 +1,5 @@
 import CDP from 'chrome-remote-interface';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +137,14 @@ class CdpSession implements InspectorSession {
     // is always a whole snapshot.
     const partial = `${file}.part`;
     const out = createWriteStream(partial);
+    // A folder that cannot be written is found out before V8 spends seconds on a snapshot.
+    try {
+      await once(out, 'open');
+    } catch (error) {
+      throw new SnapshotError(file, `cannot write ${partial}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     const progress: SnapshotProgress = { done: 0, total: 0, bytesWritten: 0 };
     let writeError: Error | undefined;
     out.on('error', (error) => (writeError ??= error));

@@ -67,6 +67,24 @@ test('a snapshot streams to a complete file and script ids resolve to the servic
   }
 });
 
+test('a snapshot into a folder that does not exist fails before V8 is asked', async () => {
+  await using group = await launchServices({
+    appDir: servicesDir,
+    services: [{ name: 'steady', entry: 'steady.mjs' }],
+  });
+  const session = group.service('steady').session;
+  let progressed = false;
+  await assert.rejects(
+    session.takeHeapSnapshot(join(tmpdir(), 'leakhunt-no-such-dir', 'x.heapsnapshot'), {
+      onProgress: () => (progressed = true),
+    }),
+    (error: unknown) =>
+      error instanceof SnapshotError && /cannot write .*ENOENT/.test(error.message),
+  );
+  assert.equal(progressed, false);
+  assert.ok((await session.heapUsage()).usedHeap > 0, 'the session is still usable');
+});
+
 test('an inspector disconnect mid-snapshot removes the partial file and raises', async () => {
   const dir = await tempDir();
   try {
