@@ -126,7 +126,6 @@ export class HeapSnapshot {
   private weakMapState = new Uint32Array(0);
   private weakMaps: { part: string; table: number }[] = [];
   private aggregates: ClassAggregate[] | undefined;
-  private nodeById: Map<number, number> | undefined;
 
   /** String indexes of the names the DevTools rules test for (-1 when absent). */
   private readonly known: {
@@ -787,17 +786,6 @@ export class HeapSnapshot {
     const type = this.raw.edgeType[e];
     if (type === this.t.eElement || type === this.t.eHidden) return String(this.raw.edgeName[e]);
     return this.strings.get(this.raw.edgeName[e]);
-  }
-
-  /** Node ordinal of a V8 object id, or -1. */
-  ordinalOfId(id: number): number {
-    if (!this.nodeById) {
-      const map = new Map<number, number>();
-      const ids = this.raw.nodeId;
-      for (let n = 0; n < this.nodeCount; n++) map.set(ids[n], n);
-      this.nodeById = map;
-    }
-    return this.nodeById.get(id) ?? -1;
   }
 
   /**

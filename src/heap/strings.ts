@@ -66,11 +66,6 @@ export class StringTable {
     return value;
   }
 
-  /** Byte length of a string as stored (cheap, no decoding): used to skip huge strings. */
-  byteLength(index: number): number {
-    return index >= 0 && index < this.count ? this.starts[index + 1] - this.starts[index] : 0;
-  }
-
   /** Index of the first string equal to each of `values` (-1 if absent), in one pass. */
   indexesOf(values: string[]): number[] {
     const needles = values.map((v) => Buffer.from(v, 'utf8'));

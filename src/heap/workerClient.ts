@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import { HeapSnapshotError } from './errors';
-export { toWireError } from './errors';
 import type { FromHeapWorker, HeapMethod, HeapRequests, ToHeapWorker, WireError } from './protocol';
 
 /** Rebuilds the typed error on the client side, so callers can `instanceof` it. */
