@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diffSnapshots } from '../heap';
+import { ServiceExitedError } from './errors';
 import { bytesPerRequest, formatBytes, judgeLadder } from './leakCheck';
 import { withServices } from './run';
 import type { HuntResult, HuntRunOptions, LadderStep, RunningService } from './types';
@@ -91,8 +92,11 @@ export async function runHunt(
       );
       const t = performance.now();
       let lastReport = 0;
-      const { bytes } = await run.guard(
-        chosen.session.takeHeapSnapshot(file, {
+      let bytes: number;
+      try {
+        // Not guarded: on abort or disconnect the capture itself rejects, after removing its
+        // partial file, so the hunt never returns with a half-written snapshot on disk.
+        ({ bytes } = await chosen.session.takeHeapSnapshot(file, {
           signal: run.signal,
           onProgress: (p) => {
             if (p.total > 0 && performance.now() - lastReport > 1000) {
@@ -100,8 +104,15 @@ export async function runHunt(
               run.progress(`  ${label} snapshot ${Math.round((p.done / p.total) * 100)}%`);
             }
           },
-        }),
-      );
+        }));
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        // A service dying mid-snapshot (often of OOM: the snapshot needs memory too) is the
+        // story to tell, not the dropped connection.
+        const exit = await Promise.race([chosen.exited, sleep(1000)]);
+        if (exit) throw new ServiceExitedError(chosen.name, exit, { cause: error });
+        throw error;
+      }
       timings.snapshotMs += performance.now() - t;
       run.progress(`  ${label} snapshot: ${formatBytes(bytes)} in ${ms(performance.now() - t)}`);
       snapshots.push(file);
@@ -163,6 +174,10 @@ export async function runHunt(
       `snapshots ${ms(timings.snapshotMs)}, diff ${ms(timings.diffMs)}`,
   );
   return result;
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((done) => setTimeout(() => done(undefined), ms));
 }
 
 function ms(value: number): string {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadExercise } from '../../../src/exercises/exercise';
+import { ServiceExitedError } from '../../../src/inspector/errors';
 import { runHunt, type HuntTimings } from '../../../src/inspector/hunt';
 import { childPids, miniLeakDir, processesInGroup, servicesDir } from './support';
 
@@ -109,6 +110,36 @@ test('with several services the hunt snapshots the one that grows, not the one t
     );
     assert.ok(growth[0]![0]!.bytesPerRequest > growth[0]![1]!.bytesPerRequest);
     assert.ok(result.snapshots.every((file) => file.includes('back-')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a service dying during a snapshot is reported as its exit, not as a dropped connection', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'leakhunt-hunt-'));
+  try {
+    const { appDir, manifest } = await loadExercise(miniLeakDir);
+    let killed = false;
+    await assert.rejects(
+      runHunt({
+        appDir,
+        manifest,
+        snapshotDir: dir,
+        onProgress: (message) => {
+          if (!killed && /baseline snapshot \d+%/.test(message)) {
+            killed = true;
+            for (const pid of childPids()) process.kill(pid, 'SIGKILL');
+          }
+        },
+      }),
+      (error: unknown) =>
+        error instanceof ServiceExitedError &&
+        error.service === 'api' &&
+        error.exit.signal === 'SIGKILL' &&
+        /was killed by SIGKILL/.test(error.message),
+    );
+    assert.ok(killed);
+    assert.deepEqual(readdirSync(dir), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
