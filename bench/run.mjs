@@ -4,8 +4,8 @@
 //   node bench/run.mjs [--sizes 20,140,450,600] [--repeat N] [--no-triple] [--huge]
 //                      [--only ours,worker,devtools,memlab,vscode,floor] [--timeout 300]
 //                      [--priority -10]   (nice value for the measured processes; root only)
-// Prints wall time, MiB/s, peak RSS and our ratio to each contender; writes the same figures
-// to bench/results/<date>.json. A contender that crashes or runs out of memory is recorded as
+// Prints wall and CPU time, MiB/s, peak RSS and our ratio to each contender; writes the same
+// figures to bench/results/<date>.json. A contender that crashes or runs out of memory is recorded as
 // such and the run goes on.
 import { spawn } from 'node:child_process';
 import {
