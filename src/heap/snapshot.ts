@@ -176,8 +176,12 @@ export class HeapSnapshot {
     await step(() => (essential = snapshot.buildRetainers()));
     const job = snapshot.dominatorJob(essential);
     const inWorker = snapshot.nodeCount >= (options.dominatorWorkerMinNodes ?? 300_000);
+    // Where worker threads are unavailable or the worker dies, compute in-process instead.
     let dominators: Promise<number> = inWorker
-      ? lengauerTarjanInWorker(job, signal)
+      ? lengauerTarjanInWorker(job, signal).catch((error: unknown) => {
+          if (signal?.aborted) throw error;
+          return lengauerTarjan(job);
+        })
       : Promise.resolve(0);
     // Keep a failure for the await below instead of an unhandled rejection meanwhile.
     dominators.catch(() => undefined);
