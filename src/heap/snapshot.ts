@@ -505,6 +505,8 @@ export class HeapSnapshot {
     const queue = new Uint32Array(nodeCount);
     const { nativeContext, sloppyMap, descriptors } = this.known;
     const pending = new Set<string>();
+    this.weakMapEdge(0); // sizes the per-string WeakMap cache
+    const weakState = this.weakMapState;
     const { eWeak, eInternal, eElement, eHidden, hidden, array } = this.t;
     const bfs = (length: number): void => {
       let head = 0;
@@ -529,7 +531,8 @@ export class HeapSnapshot {
                 : Number.parseInt(this.strings.get(edgeName[e]), 10);
             if (!(index < 2 || index % 3 !== 1)) continue;
           }
-          if (et === eInternal) {
+          // (weakState 1: the name is known not to be a WeakMap entry; skip the call.)
+          if (et === eInternal && weakState[edgeName[e]] !== 1) {
             const weakMap = this.weakMapEdge(edgeName[e]);
             if (weakMap && !pending.delete(weakMap.part)) {
               pending.add(weakMap.part);
