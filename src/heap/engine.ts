@@ -1,4 +1,5 @@
 import { diffLoaded, openSnapshot, summarize } from './index';
+import { pinpointSuspects } from './ownerLine';
 import { HeapSnapshotError } from './errors';
 import { pathLabels, retainerPath, sourceLocation } from './paths';
 import type {
@@ -258,11 +259,13 @@ export class HeapEngine {
     const middle = final
       ? await readSnapshot(target, { signal: context.signal, mode: 'ids' })
       : undefined;
-    return diffLoaded(base, middle, latest, {
-      top: classesOnly ? undefined : params.top,
-      resolveScript: scripts ? (id) => scripts[id] : undefined,
-      suspects: !classesOnly,
-    });
+    return pinpointSuspects(
+      diffLoaded(base, middle, latest, {
+        top: classesOnly ? undefined : params.top,
+        resolveScript: scripts ? (id) => scripts[id] : undefined,
+        suspects: !classesOnly,
+      }),
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { pinpointSuspects } from './ownerLine';
 import { stat } from 'node:fs/promises';
 import { IdSet, classDeltas } from './diff';
 import { HeapSnapshotError, abortError } from './errors';
@@ -114,7 +115,7 @@ export async function diffSnapshots(
   }
   if (signal?.aborted) throw abortError(signal);
   const latest = await analyze(raws[raws.length - 1], signal);
-  return diffLoaded(raws[0], files.final ? raws[1] : undefined, latest, options);
+  return pinpointSuspects(diffLoaded(raws[0], files.final ? raws[1] : undefined, latest, options));
 }
 
 /**

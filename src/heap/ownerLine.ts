@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SourceLocation } from './results';
+import type { DiffResult, SourceLocation } from './results';
 
 /** Larger files are not read: a generated bundle is no place to point a learner at. */
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
@@ -50,4 +50,16 @@ export async function pinpointOwner(
     }
   }
   return location;
+}
+
+/** Moves each suspect's location to the line that adds to its owner (see `pinpointOwner`). */
+export async function pinpointSuspects(result: DiffResult): Promise<DiffResult> {
+  const suspects = await Promise.all(
+    result.suspects.map(async (suspect) =>
+      suspect.location
+        ? { ...suspect, location: await pinpointOwner(suspect.location, suspect.owner) }
+        : suspect,
+    ),
+  );
+  return { ...result, suspects };
 }
