@@ -8,8 +8,8 @@ type Handler<K extends CommandId> = (
 
 /**
  * Registers a handler with the signature its id promises. A failure is logged with its stack
- * and shown once, as the error's own message with a "Show Log" action, then rethrown so callers
- * (tests, other commands) still see it.
+ * and shown once, as the error's own message with a "Show Log" action; the command then
+ * resolves to undefined (rethrowing would make VS Code show a second, vaguer error).
  */
 export function registerCommand<K extends CommandId>(
   log: Logger,
@@ -25,7 +25,7 @@ export function registerCommand<K extends CommandId>(
       void vscode.window
         .showErrorMessage(message, 'Show Log')
         .then((choice) => choice && log.show());
-      throw error;
+      return undefined;
     }
   });
 }

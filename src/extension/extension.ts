@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { builtInExercisesDir } from '../common/packageRoot';
 import type { LeakHuntApi } from './api';
+import { CodeRuns } from './codeRuns';
 import { registerCommand } from './commands';
 import { ExercisesProvider } from './exercises/exercisesView';
 import { registerHints } from './exercises/hints';
@@ -71,8 +72,9 @@ function createServices(context: vscode.ExtensionContext, log: Logger): Extensio
     log,
   );
   const progress = new ProgressTracking(join(storage, 'progress'), library, log);
-  context.subscriptions.push(library, currentExercise, sessions, snapshots, heap, progress);
-  return { context, log, library, currentExercise, sessions, snapshots, heap, progress };
+  const runs = new CodeRuns();
+  context.subscriptions.push(library, currentExercise, sessions, snapshots, heap, progress, runs);
+  return { context, log, library, currentExercise, sessions, snapshots, heap, progress, runs };
 }
 
 function registerExercises(services: ExtensionServices): void {

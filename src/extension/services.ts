@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { CodeRuns } from './codeRuns';
 import type { ExerciseStatus } from './exercises/exercisesView';
 import type { CurrentExercise, ExerciseLibrary } from './exercises/library';
 import type { HeapAnalysis } from './explorer/heapAnalysis';
@@ -40,4 +41,6 @@ export interface ExtensionServices {
   snapshots: SnapshotRegistry;
   heap: HeapAnalysis;
   progress: ProgressRecorder;
+  /** Setup steps, test runs and leak checks in progress. */
+  runs: CodeRuns;
 }

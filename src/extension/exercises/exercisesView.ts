@@ -4,8 +4,13 @@ import type { ExerciseLibrary, LibrarySet } from './library';
 
 export type ExerciseStatus = 'new' | 'inProgress' | 'solved';
 
+/**
+ * Tree nodes. An exercise node carries `setId` and `exerciseId` because VS Code passes the node
+ * itself to the inline "Open" action, and those are the arguments `leakHunt.openExercise` reads.
+ */
 type Node =
-  { kind: 'set'; set: LibrarySet } | { kind: 'exercise'; set: LibrarySet; exercise: Exercise };
+  | { kind: 'set'; set: LibrarySet }
+  | { kind: 'exercise'; set: LibrarySet; exercise: Exercise; setId: string; exerciseId: string };
 
 const statusIcons: Record<ExerciseStatus, vscode.ThemeIcon> = {
   new: new vscode.ThemeIcon('circle-large-outline'),
@@ -42,6 +47,8 @@ export class ExercisesProvider implements vscode.TreeDataProvider<Node>, vscode.
         kind: 'exercise',
         set: node.set,
         exercise,
+        setId: node.set.id,
+        exerciseId: exercise.manifest.id,
       }));
     return [];
   }

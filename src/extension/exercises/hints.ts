@@ -31,7 +31,8 @@ class HintsProvider implements vscode.TreeDataProvider<HintNode>, vscode.Disposa
   getTreeItem(node: HintNode): vscode.TreeItem {
     const firstLine = node.text.split('\n')[0] ?? '';
     const item = new vscode.TreeItem(`${node.index + 1}. ${firstLine}`);
-    item.tooltip = new vscode.MarkdownString(node.text);
+    // Hints may come from an imported pack: no HTML, no commands, and no images (they would load remote URLs).
+    item.tooltip = new vscode.MarkdownString(node.text.replace(/!\[[^\]]*\]\([^)]*\)/g, ''));
     item.iconPath = new vscode.ThemeIcon('lightbulb');
     return item;
   }

@@ -128,7 +128,7 @@ async function openExercise(
     async (progress, token) => {
       progress.report({ message: 'copying files…' });
       await materialiseExercise(exercise, destination);
-      await runExerciseSetup(exercise, destination, services.log, progress, token);
+      await runExerciseSetup(exercise, destination, services, progress, token);
     },
   );
   await services.progress.exerciseOpened(setId, exercise.manifest.id, exercise.manifest.title);
@@ -180,6 +180,8 @@ async function showScenario(services: ExtensionServices): Promise<void> {
 async function resetCurrentExercise(services: ExtensionServices, confirm: boolean): Promise<void> {
   const current = services.currentExercise.value;
   if (!current) throw new Error('This workspace holds no Leak Hunt exercise to reset.');
+  // The exercise's setup step runs again afterwards: that is running code.
+  if (!(await ensureTrusted('reset the exercise'))) return;
   if (confirm) {
     const choice = await vscode.window.showWarningMessage(
       `Reset "${current.exercise.manifest.title}" to its original files?`,
@@ -191,6 +193,8 @@ async function resetCurrentExercise(services: ExtensionServices, confirm: boolea
     );
     if (choice !== 'Reset') return;
   }
+  // Nothing may run on the files while they are replaced.
+  services.runs.cancelAll();
   await services.sessions.stop();
   await vscode.workspace.saveAll(false);
   const result = await vscode.window.withProgress(
@@ -202,7 +206,7 @@ async function resetCurrentExercise(services: ExtensionServices, confirm: boolea
     async (progress, token) => {
       const reset = await resetExercise(current.workspaceDir, current.exercise);
       // Reset removes build output too, so a declared setup step runs again.
-      await runExerciseSetup(current.exercise, current.workspaceDir, services.log, progress, token);
+      await runExerciseSetup(current.exercise, current.workspaceDir, services, progress, token);
       return reset;
     },
   );

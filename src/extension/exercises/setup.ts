@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Exercise } from '../../exercises/exercise';
 import { runSetup } from '../../exercises/runner';
+import type { CodeRuns } from '../codeRuns';
 import type { Logger } from '../logger';
 import { readSettings } from '../settings';
 
@@ -26,20 +27,20 @@ export function bundledTypeScript(): string | undefined {
 export async function runExerciseSetup(
   exercise: Exercise,
   dir: string,
-  log: Logger,
+  services: { log: Logger; runs: CodeRuns },
   progress: vscode.Progress<{ message?: string }>,
   token: vscode.CancellationToken,
 ): Promise<void> {
   const setup = exercise.manifest.setup;
   if (!setup) return;
+  const { log } = services;
   progress.report({ message: `setting up: ${setup.command}` });
-  const controller = new AbortController();
-  const cancel = token.onCancellationRequested(() => controller.abort());
+  const run = services.runs.begin(token);
   try {
     const result = await runSetup(exercise.manifest, dir, {
       nodePath: readSettings().nodePath,
       typescriptPath: bundledTypeScript(),
-      signal: controller.signal,
+      signal: run.signal,
       onOutput: (text) => log.trace('exercises', text.trimEnd()),
     });
     if (result && result.exitCode !== 0) {
@@ -50,10 +51,10 @@ export async function runExerciseSetup(
           ? 'was cancelled'
           : `failed (exit ${result.exitCode})`;
       throw new Error(
-        `The setup step "${setup.command}" ${how}. The log has its output; fix the problem and run Reset Exercise to set up again.`,
+        `The setup step "${setup.command}" ${how}. The exercise's files are in ${dir}; the log has the step's output. Once the cause is fixed, Reset Exercise in that folder sets it up again.`,
       );
     }
   } finally {
-    cancel.dispose();
+    run.end();
   }
 }

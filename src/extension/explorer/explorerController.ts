@@ -61,9 +61,11 @@ export class ExplorerController implements vscode.Disposable {
       title,
     });
     this.subscriptions.push(
-      webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message)),
+      webview.onDidReceiveMessage((message: FromWebview) => void this.receiveSafely(message)),
       services.snapshots.onDidChange((snapshots) => this.post({ type: 'snapshots', snapshots })),
-      services.sessions.onDidChange((live) => this.followSession(live)),
+      services.sessions.onDidChangeSession((live) => this.followSession(live)),
+      // Granting trust enables the page's live actions.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.ready && this.sendInit()),
     );
     this.followSession(services.sessions.current);
   }
@@ -119,6 +121,26 @@ export class ExplorerController implements vscode.Disposable {
 
   private post(message: ToWebview): void {
     if (this.ready) void this.webview.postMessage(message);
+  }
+
+  /**
+   * The page of a hidden panel is torn down (no retained context): messages would be lost, so
+   * they wait until the recreated page says `ready` again.
+   */
+  markHidden(): void {
+    this.ready = false;
+  }
+
+  private async receiveSafely(message: FromWebview): Promise<void> {
+    try {
+      await this.receive(message);
+    } catch (error) {
+      this.services.log.error('webview', `Handling ${message.type} failed`, error);
+      this.post({
+        type: 'error',
+        error: { message: error instanceof Error ? error.message : String(error) },
+      });
+    }
   }
 
   private async receive(message: FromWebview): Promise<void> {
@@ -191,8 +213,7 @@ export class ExplorerController implements vscode.Disposable {
         }
         case 'findLeaks': {
           const { baselineId, targetId, finalId } = request.params;
-          const service = this.services.snapshots.get(finalId)?.service;
-          const scripts = service ? this.services.sessions.current?.scriptMap(service) : undefined;
+          const scripts = this.services.snapshots.scripts(finalId);
           const diff = await this.services.heap.findLeaks(
             {
               baseline: this.file(baselineId),
@@ -221,14 +242,8 @@ export class ExplorerController implements vscode.Disposable {
   }
 
   private async runCommand(command: ExplorerCommand): Promise<void> {
-    try {
-      await vscode.commands.executeCommand(commandFor[command]);
-    } catch (error) {
-      this.post({
-        type: 'error',
-        error: { message: error instanceof Error ? error.message : String(error) },
-      });
-    }
+    // Failures are shown by the command itself (see registerCommand).
+    await vscode.commands.executeCommand(commandFor[command]);
   }
 
   dispose(): void {

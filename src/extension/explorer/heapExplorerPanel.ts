@@ -13,6 +13,9 @@ export class HeapExplorerPanel {
     private readonly panel: vscode.WebviewPanel,
     private readonly controller: ExplorerController,
   ) {
+    panel.onDidChangeViewState(({ webviewPanel }) => {
+      if (!webviewPanel.visible) controller.markHidden();
+    });
     panel.onDidDispose(() => {
       controller.dispose();
       if (HeapExplorerPanel.current === this) HeapExplorerPanel.current = undefined;

@@ -1,24 +1,26 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceLocation } from '../protocol';
 
 /**
  * "Go to source" for a location from a heap snapshot: opens the file at the line and column.
- * Locations are heap data (attacker-controlled), so only existing files on disk are opened,
- * read as text; anything else gets an explanation instead.
+ * Locations are heap data (attacker-controlled), so only local files are considered — no URI
+ * authority, no UNC or `//` paths, which would make the check below reach out to the network —
+ * and only existing ones are opened, as text; anything else gets an explanation instead.
  */
 export async function openSource(location: SourceLocation): Promise<vscode.TextEditor | undefined> {
-  let uri: vscode.Uri;
-  if (/^file:\/\//.test(location.file)) uri = vscode.Uri.parse(location.file);
-  else if (isAbsolute(location.file)) uri = vscode.Uri.file(location.file);
-  else {
+  const raw = location.file;
+  let uri: vscode.Uri | undefined;
+  if (/^file:\/\//.test(raw)) uri = vscode.Uri.parse(raw);
+  else if (isAbsolute(raw) && !/^[\\/]{2}/.test(raw)) uri = vscode.Uri.file(raw);
+  if (!uri || uri.scheme !== 'file' || uri.authority !== '' || /^[\\/]{2}/.test(uri.fsPath)) {
     void vscode.window.showInformationMessage(
-      `"${location.file}" is not a file on disk (Node's own code or an evaluated script), so there is no source to open.`,
+      `"${raw}" is not a file on this machine (Node's own code, an evaluated script or a remote path), so there is no source to open.`,
     );
     return undefined;
   }
-  if (uri.scheme !== 'file' || !existsSync(uri.fsPath)) {
+  const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+  if (!stat || stat.type !== vscode.FileType.File) {
     void vscode.window.showWarningMessage(
       `${uri.fsPath} does not exist. Was the file moved since the snapshot was taken?`,
     );

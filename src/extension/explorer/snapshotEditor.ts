@@ -42,6 +42,9 @@ export class SnapshotEditorProvider implements vscode.CustomReadonlyEditorProvid
       'summary',
     );
     controller.show('summary', { selection: { snapshotId: snapshot.id } });
+    panel.onDidChangeViewState(({ webviewPanel }) => {
+      if (!webviewPanel.visible) controller.markHidden();
+    });
     panel.onDidDispose(() => controller.dispose());
   }
 }

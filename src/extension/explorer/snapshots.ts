@@ -13,7 +13,9 @@ export class SnapshotRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SnapshotInfo[]>();
   readonly onDidChange = this.changed.event;
   private items: SnapshotInfo[];
-  private lastProgressEvent = 0;
+  private readonly lastProgressEvent = new Map<string, number>();
+  /** Script id → file of the process each snapshot came from; ids mean nothing in another process. */
+  private readonly scriptMaps = new Map<string, Record<number, string>>();
 
   constructor(private readonly state: vscode.Memento) {
     const stored = state.get<SnapshotInfo[]>(STATE_KEY, []);
@@ -58,13 +60,24 @@ export class SnapshotRegistry implements vscode.Disposable {
    */
   setProgress(id: string, progress: number): void {
     const now = Date.now();
-    if (now - this.lastProgressEvent < 250) return;
-    this.lastProgressEvent = now;
+    if (now - (this.lastProgressEvent.get(id) ?? 0) < 250) return;
+    this.lastProgressEvent.set(id, now);
     this.items = this.items.map((s) => (s.id === id ? { ...s, progress } : s));
     this.changed.fire(this.list());
   }
 
+  /** Remembers (for this window's lifetime) how to resolve the snapshot's script ids. */
+  setScripts(id: string, scripts: Record<number, string>): void {
+    this.scriptMaps.set(id, scripts);
+  }
+
+  scripts(id: string): Record<number, string> | undefined {
+    return this.scriptMaps.get(id);
+  }
+
   remove(id: string): void {
+    this.lastProgressEvent.delete(id);
+    this.scriptMaps.delete(id);
     this.items = this.items.filter((s) => s.id !== id);
     this.save();
   }

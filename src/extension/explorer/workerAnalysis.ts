@@ -27,22 +27,28 @@ export class WorkerHeapAnalysis implements HeapAnalysis {
   }
 
   /**
-   * Runs `call` against the worker; if the worker died (e.g. out of memory on a huge file) or
-   * evicted the snapshot between two calls, starts over once with a fresh worker.
+   * Runs `call` against the worker, retrying once: on the same worker when it evicted the
+   * snapshot between two calls, on a fresh one when the worker died (e.g. out of memory on a
+   * huge file). Only the worker that failed is replaced, so concurrent calls cannot leak or
+   * kill each other's workers.
    */
   private async withWorker<T>(
     what: string,
     call: (client: HeapWorkerClient) => Promise<T>,
   ): Promise<T> {
     const started = performance.now();
+    const client = this.worker();
     try {
-      return await call(this.worker());
+      return await call(client);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!/heap worker exited|not open \(closed or evicted\)/.test(message)) throw error;
+      if (/not open \(closed or evicted\)/.test(message)) return await call(client);
+      if (!/heap worker exited/.test(message)) throw error;
       this.log.warn('worker', `${what}: ${message}; retrying with a fresh worker`);
-      await this.client?.dispose();
-      this.client = undefined;
+      if (this.client === client) {
+        this.client = undefined;
+        void client.dispose();
+      }
       return await call(this.worker());
     } finally {
       this.log.trace('worker', `${what} in ${(performance.now() - started).toFixed(0)} ms`);

@@ -24,6 +24,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: { dispose(): void }[] = [];
   private lastHeartbeat = 0;
+  private toldAboutFailure = false;
   readonly loaded: Promise<void>;
 
   constructor(
@@ -48,7 +49,13 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
         for (const warning of warnings) this.warn(warning);
         this.changed.fire();
       },
-      (error: unknown) => log.error('progress', 'Cannot read your progress', error),
+      (error: unknown) => {
+        log.error('progress', 'Cannot read your progress', error);
+        const reason = error instanceof Error ? error.message : String(error);
+        void vscode.window
+          .showWarningMessage(`Leak Hunt could not read your progress (${reason}).`, 'Show Log')
+          .then((c) => c && log.show());
+      },
     );
   }
 
@@ -66,6 +73,16 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
       await operation();
     } catch (error) {
       this.log.error('progress', `Could not record ${what}`, error);
+      // Once per window: a learner must not find out at export time that nothing was saved.
+      if (this.toldAboutFailure) return;
+      this.toldAboutFailure = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      void vscode.window
+        .showWarningMessage(
+          `Leak Hunt could not save your progress (${reason}). Your work is safe; progress recording is not.`,
+          'Show Log',
+        )
+        .then((choice) => choice && this.log.show());
     }
   }
 
@@ -124,7 +141,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     const stamp = new Date().toISOString().slice(0, 10);
     const base = join(folder, `leak-hunt-progress-${stamp}`);
     await mkdir(folder, { recursive: true });
-    const identity = { learner: userInfo().username, machineId: vscode.env.machineId };
+    const identity = { learner: learnerName(), machineId: vscode.env.machineId };
     await writeFile(`${base}.json`, exportProgressJson(exercises, identity, Date.now()));
     await writeFile(`${base}.csv`, exportProgressCsv(exercises));
     this.log.info(
@@ -138,6 +155,15 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.store.dispose();
     this.changed.dispose();
+  }
+}
+
+/** The OS user name; containers with an arbitrary uid have no passwd entry, so fall back. */
+function learnerName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
   }
 }
 

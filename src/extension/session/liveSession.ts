@@ -67,6 +67,7 @@ export class LiveSession implements vscode.Disposable {
 
   private load:
     { controller: AbortController; done: Promise<LoadStats>; stats?: LoadStats } | undefined;
+  private lastLoadStats: LoadStats | undefined;
   /** Requests sent by every finished load run; the running one adds its own progress. */
   private requestsBefore = 0;
   private stopping: Promise<void> | undefined;
@@ -96,7 +97,13 @@ export class LiveSession implements vscode.Disposable {
     if (target.kind === 'attached') {
       const live = new LiveSession(target, undefined, log);
       live.adopt(target.service, target.session, undefined, samplingIntervalMs);
-      void target.session.disconnected.then(() => live.markEnded(target.service, 'stopped'));
+      void target.session.disconnected.then(() => {
+        if (live.stopping) return;
+        void vscode.window.showInformationMessage(
+          `The attached process (${target.label}) went away; its session has ended.`,
+        );
+        live.markEnded(target.service, 'stopped');
+      });
       return live;
     }
     const group = await launchServices({
@@ -235,8 +242,9 @@ export class LiveSession implements vscode.Disposable {
     return !this.stopping && [...this.handles.values()].some((h) => h.series.state === 'running');
   }
 
+  /** The running load's statistics, or the last finished run's. */
   get loadStats(): LoadStats | undefined {
-    return this.load?.stats;
+    return this.load?.stats ?? this.lastLoadStats;
   }
 
   get isLoadRunning(): boolean {
@@ -291,7 +299,8 @@ export class LiveSession implements vscode.Disposable {
     this.loadChanged.fire(undefined);
     const finish = (stats: LoadStats | undefined): void => {
       if (this.load !== run) return;
-      this.requestsBefore += stats?.sent ?? this.load.stats?.sent ?? 0;
+      this.lastLoadStats = stats ?? this.load.stats;
+      this.requestsBefore += this.lastLoadStats?.sent ?? 0;
       this.load = undefined;
       this.loadChanged.fire(stats);
     };

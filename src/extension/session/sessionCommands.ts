@@ -144,9 +144,14 @@ async function startLoad(
     }
     return stats;
   } catch (error) {
-    if (live.isRunning) throw error;
-    return undefined; // the session ended under the load: its own message says why
+    // Stopped by the learner, by Find Leak, or by the session ending (whose own message says why).
+    if (isAbort(error) || !live.isRunning) return undefined;
+    throw error;
   }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || /aborted/i.test(error.message));
 }
 
 async function pickService(
@@ -218,6 +223,8 @@ async function captureSnapshot(
       service,
       state: 'ready',
     });
+    const scripts = live.scriptMap(service);
+    if (scripts) services.snapshots.setScripts(info.id, scripts);
     const exerciseId = services.currentExercise.value?.exercise.manifest.id;
     if (exerciseId) void services.progress.snapshotTaken(exerciseId);
     return info;
@@ -273,38 +280,59 @@ async function findLeak(
   if (!service) return undefined;
   const load = loadSettings(services, { count: args.count });
   await live.stopLoad();
-  const result = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: `Finding the leak in ${service}`,
-      cancellable: true,
-    },
-    async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      const { signal } = controller;
-      const step = (message: string): void => progress.report({ message });
-      step('baseline snapshot');
-      const baseline = await captureSnapshot(services, live, service, 'Baseline', progress, signal);
-      step(`load: ${load.count} requests`);
-      await live.startLoad(load, signal);
-      const target = await captureSnapshot(services, live, service, 'Target', progress, signal);
-      step(`load: ${load.count} more requests`);
-      await live.startLoad(load, signal);
-      const final = await captureSnapshot(services, live, service, 'Final', progress, signal);
-      step('comparing the three snapshots');
-      const diff = await services.heap.findLeaks(
-        { baseline: baseline.file, target: target.file, final: final.file },
-        { scripts: live.scriptMap(service), signal },
-      );
-      return {
-        baselineId: baseline.id,
-        targetId: target.id,
-        finalId: final.id,
-        suspects: diff.suspects,
-      };
-    },
-  );
+  const result = await vscode.window
+    .withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Finding the leak in ${service}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const { signal } = controller;
+        const step = (message: string): void => progress.report({ message });
+        step('baseline snapshot');
+        const baseline = await captureSnapshot(
+          services,
+          live,
+          service,
+          'Baseline',
+          progress,
+          signal,
+        );
+        step(`load: ${load.count} requests`);
+        await live.startLoad(load, signal);
+        const target = await captureSnapshot(services, live, service, 'Target', progress, signal);
+        step(`load: ${load.count} more requests`);
+        await live.startLoad(load, signal);
+        const final = await captureSnapshot(services, live, service, 'Final', progress, signal);
+        step('comparing the three snapshots');
+        const diff = await services.heap.findLeaks(
+          { baseline: baseline.file, target: target.file, final: final.file },
+          { scripts: live.scriptMap(service), signal },
+        );
+        return {
+          baselineId: baseline.id,
+          targetId: target.id,
+          finalId: final.id,
+          suspects: diff.suspects,
+        };
+      },
+    )
+    .then(
+      (value) => value,
+      (error: unknown) => {
+        if (!isAbort(error)) throw error;
+        return undefined;
+      },
+    );
+  if (!result) {
+    void vscode.window.showInformationMessage(
+      'Find Leak was stopped. The snapshots taken so far stay in the Session view.',
+    );
+    return undefined;
+  }
   HeapExplorerPanel.show(services, { view: 'suspects', suspects: result });
   return result;
 }

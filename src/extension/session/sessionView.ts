@@ -3,9 +3,10 @@ import * as vscode from 'vscode';
 import type { SnapshotInfo } from '../protocol';
 import type { ExtensionServices } from '../services';
 import { formatBytes } from '../../inspector';
+import { throttle } from '../throttle';
 
 type Node =
-  | { kind: 'service'; name: string }
+  | { kind: 'service'; service: string }
   | { kind: 'load' }
   | { kind: 'snapshots' }
   | { kind: 'snapshot'; info: SnapshotInfo };
@@ -21,15 +22,12 @@ const stateIcons = {
 class SessionProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private lastRefresh = 0;
+  /** Samples arrive every half second per service; the tree need not redraw more than once a second. */
+  readonly refreshSoon = throttle(() => this.refresh(), 1000);
 
   constructor(private readonly services: ExtensionServices) {}
 
-  /** Samples arrive every half second per service; the tree need not redraw more often than once a second. */
-  refresh(throttle = false): void {
-    const now = Date.now();
-    if (throttle && now - this.lastRefresh < 1000) return;
-    this.lastRefresh = now;
+  refresh(): void {
     this.changed.fire();
   }
 
@@ -38,7 +36,10 @@ class SessionProvider implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const snapshots = this.services.snapshots.list();
     if (!node) {
       if (!live && snapshots.length === 0) return []; // the welcome view explains what to do
-      const nodes: Node[] = (live?.serviceNames ?? []).map((name) => ({ kind: 'service', name }));
+      const nodes: Node[] = (live?.serviceNames ?? []).map((name) => ({
+        kind: 'service',
+        service: name,
+      }));
       if (live?.target.kind === 'services') nodes.push({ kind: 'load' });
       nodes.push({ kind: 'snapshots' });
       return nodes;
@@ -52,9 +53,9 @@ class SessionProvider implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const live = this.services.sessions.current;
     switch (node.kind) {
       case 'service': {
-        const series = live?.serviceState(node.name);
+        const series = live?.serviceState(node.service);
         const latest = series?.samples.at(-1);
-        const item = new vscode.TreeItem(node.name);
+        const item = new vscode.TreeItem(node.service);
         const parts: string[] = [series?.state ?? 'stopped'];
         if (latest)
           parts.push(`heap ${formatBytes(latest.usedHeap)}`, `RSS ${formatBytes(latest.rss)}`);
@@ -121,6 +122,7 @@ class SessionProvider implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   dispose(): void {
+    this.refreshSoon.dispose();
     this.changed.dispose();
   }
 }
@@ -131,7 +133,7 @@ export function registerSessionView(services: ExtensionServices): void {
   let sampleSubscription: vscode.Disposable | undefined;
   const follow = (): void => {
     sampleSubscription?.dispose();
-    sampleSubscription = services.sessions.current?.onDidSample(() => provider.refresh(true));
+    sampleSubscription = services.sessions.current?.onDidSample(() => provider.refreshSoon());
     view.description = services.sessions.current?.label;
     provider.refresh();
   };
@@ -139,8 +141,9 @@ export function registerSessionView(services: ExtensionServices): void {
   services.context.subscriptions.push(
     provider,
     view,
-    services.sessions.onDidChange(follow),
-    services.sessions.onDidChangeLoad(() => provider.refresh(true)),
+    services.sessions.onDidChangeSession(follow),
+    services.sessions.onDidChangeState(() => provider.refreshSoon()),
+    services.sessions.onDidChangeLoad(() => provider.refreshSoon()),
     services.snapshots.onDidChange(() => provider.refresh()),
     { dispose: () => sampleSubscription?.dispose() },
   );

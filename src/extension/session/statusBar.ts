@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../inspector';
 import type { ExtensionServices } from '../services';
+import { throttle } from '../throttle';
 
 /**
  * While a session runs: the heap of the service growing fastest per request (the one worth
@@ -15,10 +16,8 @@ export function registerStatusBar(services: ExtensionServices): void {
   item.name = 'Leak Hunt Heap';
   item.command = 'leakHunt.openHeapExplorer';
   let sampleSubscription: vscode.Disposable | undefined;
-  let lastUpdate = 0;
 
   const update = (): void => {
-    lastUpdate = Date.now();
     const live = services.sessions.current;
     const series = live?.series().filter((s) => s.state === 'running') ?? [];
     if (!live || series.length === 0) {
@@ -53,15 +52,23 @@ export function registerStatusBar(services: ExtensionServices): void {
     item.show();
   };
 
+  const updateSoon = throttle(update, 1000);
+
   const follow = (): void => {
     sampleSubscription?.dispose();
     sampleSubscription = services.sessions.current?.onDidSample(() => {
-      if (Date.now() - lastUpdate >= 1000) update();
+      updateSoon();
     });
     update();
   };
   follow();
-  services.context.subscriptions.push(item, services.sessions.onDidChange(follow), {
-    dispose: () => sampleSubscription?.dispose(),
-  });
+  services.context.subscriptions.push(
+    item,
+    services.sessions.onDidChangeSession(follow),
+    services.sessions.onDidChangeState(updateSoon),
+    updateSoon,
+    {
+      dispose: () => sampleSubscription?.dispose(),
+    },
+  );
 }

@@ -20,6 +20,8 @@ const LEAK_CHECK_ID = 'leak-check';
 interface RunOutcome {
   tests?: TestTotals;
   leakCheck?: LeakCheckResult;
+  /** Why the leak check reached no verdict (a service did not start, a crash...). */
+  leakCheckError?: string;
 }
 const TESTS_ID = 'tests';
 
@@ -68,8 +70,8 @@ export class ExerciseTests implements vscode.Disposable {
   }
 
   /** Runs the leak check alone, as a test run the Testing view shows. */
-  async runLeakCheck(): Promise<LeakCheckResult | undefined> {
-    return (await this.runItem(LEAK_CHECK_ID)).leakCheck;
+  runLeakCheck(): Promise<RunOutcome> {
+    return this.runItem(LEAK_CHECK_ID);
   }
 
   /** Runs the exercise's own tests, as the Testing view's run button does. */
@@ -99,18 +101,17 @@ export class ExerciseTests implements vscode.Disposable {
       (!request.include ||
         request.include.some((item) => item.id === id || item.id.startsWith(`${id}/`)));
     const run = this.controller.createTestRun(request, current.exercise.manifest.title);
-    const controller = new AbortController();
-    const cancel = token.onCancellationRequested(() => controller.abort());
+    const code = this.services.runs.begin(token);
     const outcome: RunOutcome = {};
     try {
       const testsItem = this.controller.items.get(TESTS_ID);
       if (testsItem && wanted(TESTS_ID))
-        outcome.tests = await this.runTests(current, testsItem, run, controller.signal);
+        outcome.tests = await this.runTests(current, testsItem, run, code.signal);
       const leakItem = this.controller.items.get(LEAK_CHECK_ID);
-      if (leakItem && wanted(LEAK_CHECK_ID) && !controller.signal.aborted)
-        outcome.leakCheck = await this.runCheck(current, leakItem, run, controller.signal);
+      if (leakItem && wanted(LEAK_CHECK_ID) && !code.signal.aborted)
+        Object.assign(outcome, await this.runCheck(current, leakItem, run, code.signal));
     } finally {
-      cancel.dispose();
+      code.end();
       run.end();
     }
     return outcome;
@@ -209,7 +210,7 @@ export class ExerciseTests implements vscode.Disposable {
     item: vscode.TestItem,
     run: vscode.TestRun,
     signal: AbortSignal,
-  ): Promise<LeakCheckResult | undefined> {
+  ): Promise<Pick<RunOutcome, 'leakCheck' | 'leakCheckError'>> {
     const { manifest } = current.exercise;
     run.started(item);
     const started = Date.now();
@@ -237,19 +238,17 @@ export class ExerciseTests implements vscode.Disposable {
         verdict: result.verdict,
         bytesPerRequest: result.bytesPerRequest,
       });
-      return result;
+      return { leakCheck: result };
     } catch (error) {
       if (signal.aborted) {
         run.skipped(item);
-        return undefined;
+        return {};
       }
+      const message = error instanceof Error ? error.message : String(error);
+      this.services.log.error('tests', 'The leak check reached no verdict', error);
       await this.services.progress.leakCheckRun(manifest.id, { verdict: 'error' });
-      run.errored(
-        item,
-        new vscode.TestMessage(error instanceof Error ? error.message : String(error)),
-        Date.now() - started,
-      );
-      return undefined;
+      run.errored(item, new vscode.TestMessage(message), Date.now() - started);
+      return { leakCheckError: message };
     }
   }
 
@@ -264,7 +263,17 @@ export function registerTesting(services: ExtensionServices): ExerciseTests {
   services.context.subscriptions.push(
     tests,
     registerCommand(services.log, 'leakHunt.runLeakCheck', async () => {
-      const result = await tests.runLeakCheck();
+      const { leakCheck: result, leakCheckError } = await tests.runLeakCheck();
+      if (leakCheckError) {
+        const choice = await vscode.window.showErrorMessage(
+          `The leak check reached no verdict: ${leakCheckError}`,
+          'Show Log',
+          'Open Test Results',
+        );
+        if (choice === 'Show Log') services.log.show();
+        if (choice === 'Open Test Results')
+          await vscode.commands.executeCommand('workbench.panel.testResults.view.focus');
+      }
       if (result) {
         const text = `Leak check: ${result.verdict === 'leak' ? 'still leaking' : 'no leak'} (${formatBytes(result.bytesPerRequest)} per request in ${result.service}).`;
         if (result.verdict === 'leak') void vscode.window.showWarningMessage(text);
