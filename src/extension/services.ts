@@ -23,8 +23,8 @@ export interface ProgressRecorder {
     exerciseId: string,
     result: { verdict: 'leak' | 'no-leak' | 'error'; bytesPerRequest?: number },
   ): Promise<void>;
-  /** Hint indexes revealed so far, in order. */
-  revealedHints(exerciseId: string): number[];
+  /** Hint indexes revealed so far for this set's exercise, in order. */
+  revealedHints(setId: string, exerciseId: string): number[];
   statusOf(setId: string, exerciseId: string): ExerciseStatus;
   /** Writes the progress as JSON and CSV into `folder`; resolves to both files. */
   export(folder: string): Promise<string[]>;

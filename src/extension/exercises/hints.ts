@@ -24,7 +24,7 @@ class HintsProvider implements vscode.TreeDataProvider<HintNode>, vscode.Disposa
     if (!current) return [];
     const { hints, id } = current.exercise.manifest;
     return this.services.progress
-      .revealedHints(id)
+      .revealedHints(current.marker.setId, id)
       .flatMap((index) => (hints[index] !== undefined ? [{ index, text: hints[index] }] : []));
   }
 
@@ -48,7 +48,7 @@ export function registerHints(services: ExtensionServices): void {
   const describe = (): void => {
     const current = services.currentExercise.value;
     view.description = current
-      ? `${services.progress.revealedHints(current.exercise.manifest.id).length} of ${current.exercise.manifest.hints.length}`
+      ? `${services.progress.revealedHints(current.marker.setId, current.exercise.manifest.id).length} of ${current.exercise.manifest.hints.length}`
       : undefined;
     provider.refresh();
   };
@@ -73,7 +73,7 @@ async function revealNextHint(
   if (!current)
     throw new Error('This workspace holds no Leak Hunt exercise, so there are no hints to reveal.');
   const { hints, id } = current.exercise.manifest;
-  const revealed = services.progress.revealedHints(id);
+  const revealed = services.progress.revealedHints(current.marker.setId, id);
   const next = revealed.length;
   if (next >= hints.length) {
     void vscode.window.showInformationMessage(`All ${hints.length} hints are revealed.`);

@@ -60,9 +60,19 @@ async function importPack(
       await vscode.workspace.fs.delete(vscode.Uri.file(staging), { recursive: true });
       return undefined;
     }
-    await vscode.workspace.fs.delete(vscode.Uri.file(folder), { recursive: true });
+    // Old copy aside first, new one in, then the old one removed: a failed rename loses neither.
+    const aside = join(services.library.packsDir, `.replaced-${Date.now()}`);
+    await rename(folder, aside);
+    try {
+      await rename(staging, folder);
+    } catch (error) {
+      await rename(aside, folder);
+      throw error;
+    }
+    await vscode.workspace.fs.delete(vscode.Uri.file(aside), { recursive: true });
+  } else {
+    await rename(staging, folder);
   }
-  await rename(staging, folder);
   services.library.refresh();
   services.log.info(
     'exercises',

@@ -123,8 +123,11 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     return this.record('a leak check', () => this.store.recordLeakCheck(exerciseId, result));
   }
 
-  revealedHints(exerciseId: string): number[] {
-    return (this.store.get(exerciseId)?.hints ?? []).map((h) => h.index);
+  revealedHints(setId: string, exerciseId: string): number[] {
+    const progress = this.store.get(exerciseId);
+    // Progress is keyed by exercise id; another set's exercise of the same id has other hints.
+    if (!progress || progress.set !== setId) return [];
+    return progress.hints.map((h) => h.index);
   }
 
   statusOf(setId: string, exerciseId: string): ExerciseStatus {

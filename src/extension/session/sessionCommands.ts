@@ -101,13 +101,12 @@ async function startServices(services: ExtensionServices): Promise<string[] | un
 
 function loadSettings(services: ExtensionServices, args: LoadArgs): LoadSettings {
   const defaults = readSettings().defaultLoad;
-  const exercise = services.currentExercise.value?.exercise.manifest;
   const live = requireSession(services);
   if (live.target.kind !== 'services')
     throw new Error(
       'Load needs services started by Leak Hunt; drive an attached process with your own traffic.',
     );
-  const profile = live.target.manifest.load ?? exercise?.load;
+  const profile = live.target.manifest.load;
   return {
     requests: profile.requests,
     rate: args.rate ?? profile.rate ?? defaults.rate,

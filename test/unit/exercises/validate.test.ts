@@ -4,29 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runCli } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/command';
 import { loadExercise, validateExercise } from '../../../src/exercises';
 import { runLeakCheck } from '../../../src/inspector/leakCheck';
+import { captureIo } from '../../support/cliIo';
 
 const work = mkdtempSync(join(tmpdir(), 'leakhunt-validate-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const fixtureSet = join(__dirname, '../../../../test/fixtures/packs/mini-set');
 
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    signal: new AbortController().signal,
-    cwd: work,
-  };
-}
-
 test('validate proves the fixture: pristine fails and leaks, the solution passes and is flat', async () => {
-  const io = capture();
+  const io = captureIo({ cwd: work });
   const code = await runCli(['validate', join(fixtureSet, 'mini-leak')], io);
   const table = io.stdout.join('\n');
   assert.equal(code, 0, `${table}\n${io.stderr.join('\n')}`);
@@ -57,20 +44,20 @@ test('an exercise with missing files is invalid before anything runs', async () 
   const copy = join(work, 'no-solution');
   cpSync(join(fixtureSet, 'mini-leak'), copy, { recursive: true });
   rmSync(join(copy, 'solution'), { recursive: true });
-  const io = capture();
+  const io = captureIo({ cwd: work });
   assert.equal(await runCli(['validate', copy], io), 1);
   assert.match(io.stdout.join('\n'), /INVALID[\s\S]*\/solution: folder solution is missing/);
 });
 
 test('pack and unpack round-trip from the command line; a hostile pack exits 1 with one line', async () => {
   const pack = join(work, 'mini.zip');
-  const io = capture();
+  const io = captureIo({ cwd: work });
   assert.equal(await runCli(['pack', fixtureSet, '-o', pack], io), 0);
   assert.match(io.stdout.join('\n'), /solution files for graders/);
-  assert.equal(await runCli(['unpack', pack, join(work, 'unpacked')], capture()), 0);
+  assert.equal(await runCli(['unpack', pack, join(work, 'unpacked')], captureIo({ cwd: work })), 0);
   const bad = join(work, 'bad.zip');
   writeFileSync(bad, 'not a zip');
-  const badIo = capture();
+  const badIo = captureIo({ cwd: work });
   assert.equal(await runCli(['unpack', bad, join(work, 'never')], badIo), 1);
   assert.equal(badIo.stderr.length, 1);
   assert.match(badIo.stderr[0]!, /pack rejected: not a readable zip/);
@@ -78,7 +65,7 @@ test('pack and unpack round-trip from the command line; a hostile pack exits 1 w
 
 test('Ctrl-C during validate stops the tests, exits 130 and removes the temporary copies', async () => {
   const controller = new AbortController();
-  const io = { ...capture(), signal: controller.signal };
+  const io = { ...captureIo({ cwd: work }), signal: controller.signal };
   const before = new Set(
     readdirSync(tmpdir()).filter((n) => n.startsWith('leakhunt-validate-mini')),
   );
@@ -93,7 +80,7 @@ test('Ctrl-C during validate stops the tests, exits 130 and removes the temporar
 });
 
 test('validate, pack and unpack refuse missing arguments with exit 2', async () => {
-  assert.equal(await runCli(['validate'], capture()), 2);
-  assert.equal(await runCli(['pack', fixtureSet], capture()), 2);
-  assert.equal(await runCli(['unpack', 'only-one'], capture()), 2);
+  assert.equal(await runCli(['validate'], captureIo({ cwd: work })), 2);
+  assert.equal(await runCli(['pack', fixtureSet], captureIo({ cwd: work })), 2);
+  assert.equal(await runCli(['unpack', 'only-one'], captureIo({ cwd: work })), 2);
 });

@@ -2,23 +2,10 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { CliIo } from '../../../src/cli/command';
 import { runCli } from '../../../src/cli/main';
 import type { DiffResult, SummaryResult } from '../../../src/heap/results';
 import { generateTriple } from '../../fixtures/heap/generate';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    signal: new AbortController().signal,
-    cwd: process.cwd(),
-  };
-}
+import { captureIo } from '../../support/cliIo';
 
 let triple: ReturnType<typeof generateTriple>;
 before(() => {
@@ -27,7 +14,7 @@ before(() => {
 after(() => rmSync(triple.dir, { recursive: true, force: true }));
 
 test('summary --json prints the stable shape, sorted by retained size, limited by --top', async () => {
-  const io = capture();
+  const io = captureIo();
   assert.equal(await runCli(['summary', triple.final, '--json', '--top', '4'], io), 0);
   const result = JSON.parse(io.stdout.join('\n')) as SummaryResult;
   assert.deepEqual(Object.keys(result), ['nodeCount', 'edgeCount', 'totalSize', 'classes']);
@@ -41,12 +28,12 @@ test('summary --json prints the stable shape, sorted by retained size, limited b
 });
 
 test('diff of three prints the suspect path joined by arrows; --json has the contract', async () => {
-  const io = capture();
+  const io = captureIo();
   assert.equal(await runCli(['diff', triple.baseline, triple.target, triple.final], io), 0);
   const text = io.stdout.join('\n');
   assert.match(text, /1\. 9 × .* held by activeSessionsCache/);
   assert.match(text, /\(global\) → activeSessionsCache → \d+/);
-  const json = capture();
+  const json = captureIo();
   assert.equal(
     await runCli(['diff', triple.baseline, triple.target, triple.final, '--json'], json),
     0,
@@ -66,11 +53,11 @@ test('diff of three prints the suspect path joined by arrows; --json has the con
 test('bad input exits 2 with one line naming the problem and the byte', async () => {
   const bad = join(triple.dir, 'bad.heapsnapshot');
   writeFileSync(bad, '{"snapshot":{"meta":');
-  const io = capture();
+  const io = captureIo();
   assert.equal(await runCli(['diff', bad, triple.target], io), 2);
   assert.equal(io.stderr.length, 1);
   assert.match(io.stderr[0], /^leakhunt diff: .*truncated.* \(byte \d+\)$/);
-  const usage = capture();
+  const usage = captureIo();
   assert.equal(await runCli(['summary'], usage), 2);
   assert.match(usage.stderr[0], /expects one \.heapsnapshot file/);
 });

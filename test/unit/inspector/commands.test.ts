@@ -5,31 +5,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CliIo } from '../../../src/cli/command';
 import { parseRequest } from '../../../src/cli/commands/hunt';
 import { runCli } from '../../../src/cli/main';
 import { childPids, miniLeakDir, processesInGroup, servicesDir } from './support';
-
-function capture(signal = new AbortController().signal): CliIo & {
-  stdout: string[];
-  stderr: string[];
-} {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => stdout.push(text),
-    err: (text) => stderr.push(text),
-    signal,
-    cwd: servicesDir,
-  };
-}
+import { captureIo } from '../../support/cliIo';
 
 const quick = ['--count', '300', '--warmup', '50', '--threshold', '1000'];
 
 test('check exits 1 for a leak and 0 without one, with the ladder printed', async () => {
-  const leaky = capture();
+  const leaky = captureIo({ cwd: servicesDir });
   const code = await runCli(
     ['check', '--entry', 'leaky.mjs', '--request', 'GET /visit/{n}', ...quick],
     leaky,
@@ -40,7 +24,7 @@ test('check exits 1 for a leak and 0 without one, with the ladder printed', asyn
     /^leak: 'leaky' keeps \d+ KB per request \(threshold 1000 B\)/,
   );
   assert.equal(leaky.stdout.length, 6, 'a header and four rungs follow the verdict');
-  const steady = capture();
+  const steady = captureIo({ cwd: servicesDir });
   assert.equal(
     await runCli(
       ['check', '--entry', 'steady.mjs', '--request', 'GET /visit/{n}', ...quick],
@@ -52,13 +36,13 @@ test('check exits 1 for a leak and 0 without one, with the ladder printed', asyn
 });
 
 test('check exits 2 when the service cannot start, naming the reason', async () => {
-  const io = capture();
+  const io = captureIo({ cwd: servicesDir });
   assert.equal(
     await runCli(['check', '--entry', 'crash-at-start.mjs', '--request', 'GET /'], io),
     2,
   );
   assert.match(io.stderr.join('\n'), /exited with code 1 before it was ready[\s\S]*DATABASE_URL/);
-  const missing = capture();
+  const missing = captureIo({ cwd: servicesDir });
   assert.equal(await runCli(['check', '--entry', 'nope.mjs', '--request', 'GET /'], missing), 2);
   assert.match(missing.stderr.join('\n'), /entry file not found/);
 });
@@ -72,7 +56,7 @@ test('bad command lines are one-line usage errors', async () => {
     ['check', miniLeakDir, '--entry', 'leaky.mjs', '--request', 'GET /'],
     ['check', miniLeakDir, '--count', 'many'],
   ]) {
-    const io = capture();
+    const io = captureIo({ cwd: servicesDir });
     assert.equal(await runCli(argv, io), 2, argv.join(' '));
     assert.equal(io.stderr.length, 1, io.stderr.join('\n'));
   }
@@ -87,7 +71,7 @@ test('bad command lines are one-line usage errors', async () => {
 test('hunt --json prints exactly the documented shape', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'leakhunt-cli-'));
   try {
-    const io = capture();
+    const io = captureIo({ cwd: servicesDir });
     assert.equal(await runCli(['hunt', miniLeakDir, '--json', '--snapshots', dir], io), 0);
     const result = JSON.parse(io.stdout.join('\n')) as Record<string, unknown>;
     assert.deepEqual(Object.keys(result), [
@@ -121,7 +105,7 @@ test('Ctrl-C during hunt stops the services, removes the partial snapshot and ex
   try {
     const controller = new AbortController();
     const pids = new Set<number>();
-    const io = capture(controller.signal);
+    const io = captureIo({ cwd: servicesDir, signal: controller.signal });
     io.err = (text) => {
       io.stderr.push(text);
       childPids().forEach((pid) => pids.add(pid));
