@@ -1021,18 +1021,30 @@ export async function readSnapshot(file: string, options: ReadOptions = {}): Pro
       cause: error,
     });
   }
+  const fileHandle = handle;
+  let pending: Promise<number> | undefined;
   try {
-    const { size } = await handle.stat();
+    const { size } = await fileHandle.stat();
     const parser = new SnapshotParser(size, options.mode ?? 'full');
-    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(chunkSize, size || 1)));
+    // Two buffers: the next chunk is read (on libuv's thread pool) while this one is parsed,
+    // so the parser never waits for the disk or the page cache. The parser copies whatever it
+    // keeps, so a buffer is free again once feed() returns.
+    const length = Math.max(1, Math.min(chunkSize, size || 1));
+    let current = Buffer.allocUnsafe(length);
+    let spare = Buffer.allocUnsafe(length);
+    const read = (buffer: Buffer, at: number): Promise<number> =>
+      fileHandle.read(buffer, 0, buffer.length, at).then((r) => r.bytesRead);
     let offset = 0;
+    pending = read(current, 0);
     for (;;) {
+      const bytesRead = await pending;
       if (signal?.aborted) throw abortError(signal);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
       if (bytesRead === 0) break;
-      parser.feed(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead), offset);
+      pending = read(spare, offset + bytesRead);
+      parser.feed(bytesRead === current.length ? current : current.subarray(0, bytesRead), offset);
       offset += bytesRead;
       onProgress?.(offset, size);
+      [current, spare] = [spare, current];
     }
     return parser.finish(offset);
   } catch (error) {
@@ -1043,6 +1055,8 @@ export async function readSnapshot(file: string, options: ReadOptions = {}): Pro
       cause: error,
     });
   } finally {
-    await handle.close();
+    // A read still in flight when parsing failed must settle before the handle closes.
+    await pending?.catch(() => 0);
+    await fileHandle.close();
   }
 }
