@@ -2,40 +2,63 @@ import { Worker } from 'node:worker_threads';
 import { abortError } from './errors';
 
 /**
- * Input and output of the dominator computation. The arrays live on SharedArrayBuffers when
- * it runs in a worker, so nothing is copied; `dom` and `vertex` (length nodeCount + 1) receive
- * the 1-based immediate dominators and the DFS order.
+ * The graph the dominators are computed on. Its arrays live on SharedArrayBuffers when the
+ * computation runs in a worker, so nothing is copied.
  */
-export interface DominatorJob {
+export interface DominatorGraph {
   nodeCount: number;
   root: number;
   firstEdge: Uint32Array;
   edgeTo: Uint32Array;
   /** 1 for edges that can retain (DevTools' essential-edge rule). */
   essential: Uint8Array;
+  /** 1 for nodes at least one essential edge points to. */
+  held: Uint8Array;
+}
+
+/** The retainer index, which the second phase needs and which is built during the first. */
+export interface DominatorRetainers {
   retainerStart: Uint32Array;
   /** Retainer ordinals, top bit set when the retaining edge is essential. */
   retainerNode: Uint32Array;
+}
+
+/** State between the two phases: the depth-first numbering. Arrays are 1-based (0 = none). */
+export interface DominatorSearch {
+  graph: DominatorGraph;
+  /** Vertex numbered i (DFS preorder). Shared memory: it is also the result's order. */
+  vertex: Uint32Array;
+  /** DFS parent of each vertex; the second phase overwrites it with the immediate dominator. */
+  parent: Uint32Array;
+  /** DFS number of each vertex; becomes its semidominator's number in the second phase. */
+  semi: Uint32Array;
+  /** The search's cursor per vertex; the second phase reuses it as a stack. */
+  scratch: Uint32Array;
+  count: number;
+}
+
+/** Immediate dominators (1-based, `dom[v]` for vertex v) and the vertices in DFS order. */
+export interface DominatorResult {
   dom: Uint32Array;
   vertex: Uint32Array;
+  count: number;
 }
 
 /**
- * Lengauer–Tarjan (simple version) with DevTools' treatment of unreachable nodes: nodes held
- * only by non-essential edges, then any still unvisited, hang off the root. Returns the number
- * of numbered vertices. Self-contained on purpose (no outer references): its source text is
- * also what the dominator worker runs.
+ * First half of Lengauer–Tarjan (simple version): the depth-first numbering over essential
+ * edges, with DevTools' treatment of unreachable nodes: nodes held only by non-essential
+ * edges, then any still unvisited, hang off the root. It needs no retainer index, so it runs
+ * while that index is being built. Self-contained on purpose (no outer references): its source
+ * text is also what the dominator worker runs.
  */
-export function lengauerTarjan(job: DominatorJob): number {
-  const { nodeCount, firstEdge, edgeTo, essential, retainerStart, retainerNode, dom, vertex } = job;
-  const ESSENTIAL_BIT = 0x80000000;
-  const NODE_BITS = 0x7fffffff;
+export function dominatorSearch(graph: DominatorGraph): DominatorSearch {
+  const { nodeCount, firstEdge, edgeTo, essential, held } = graph;
   const size = nodeCount + 1;
-  // 1-based vertex numbers; 0 means "none".
-  const parent = new Uint32Array(size);
-  const ancestor = new Uint32Array(size);
-  const label = new Uint32Array(size);
+  const shared = (length: number): Uint32Array =>
+    new Uint32Array(new SharedArrayBuffer(length * 4));
+  const parent = shared(size);
   const semi = new Uint32Array(size);
+  const vertex = shared(size);
   const nextEdge = new Uint32Array(size);
   let n = 0;
   const dfs = (rootV: number): void => {
@@ -44,7 +67,7 @@ export function lengauerTarjan(job: DominatorJob): number {
     while (v !== 0) {
       if (semi[v] === 0) {
         semi[v] = ++n;
-        vertex[n] = label[v] = v;
+        vertex[n] = v;
       }
       let vNext = parent[v];
       const o = v - 1;
@@ -64,21 +87,13 @@ export function lengauerTarjan(job: DominatorJob): number {
       v = vNext;
     }
   };
-  const r = job.root + 1;
+  const r = graph.root + 1;
   dfs(r);
   if (n < nodeCount) {
     for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] !== 0) continue;
-      let onlyWeak = true;
-      for (let i = retainerStart[v - 1]; i < retainerStart[v]; i++)
-        if (retainerNode[i] >= ESSENTIAL_BIT) {
-          onlyWeak = false;
-          break;
-        }
-      if (onlyWeak) {
-        parent[v] = r;
-        dfs(v);
-      }
+      if (semi[v] !== 0 || held[v - 1]) continue;
+      parent[v] = r;
+      dfs(v);
     }
   }
   if (n < nodeCount) {
@@ -86,11 +101,31 @@ export function lengauerTarjan(job: DominatorJob): number {
       if (semi[v] !== 0) continue;
       parent[v] = r;
       semi[v] = ++n;
-      vertex[n] = label[v] = v;
+      vertex[n] = v;
     }
   }
-  // The DFS is done: its cursor array serves as eval()'s path-compression stack.
-  const stack = nextEdge;
+  return { graph, vertex, parent, semi, scratch: nextEdge, count: n };
+}
+
+/**
+ * Second half of Lengauer–Tarjan: semidominators over the retainers, then the immediate
+ * dominators, written over the search's `parent` array. Self-contained, like the first half.
+ */
+export function dominatorTree(
+  search: DominatorSearch,
+  retainers: DominatorRetainers,
+): DominatorResult {
+  const { retainerStart, retainerNode } = retainers;
+  const { vertex, semi, count: n } = search;
+  const ESSENTIAL_BIT = 0x80000000;
+  const NODE_BITS = 0x7fffffff;
+  const size = search.graph.nodeCount + 1;
+  const r = search.graph.root + 1;
+  const parent = search.parent;
+  const ancestor = new Uint32Array(size);
+  const label = new Uint32Array(size);
+  for (let v = 1; v < size; v++) label[v] = v;
+  const stack = search.scratch;
   const evaluate = (v: number): number => {
     if (ancestor[v] === 0) return v;
     let sp = 0;
@@ -109,6 +144,9 @@ export function lengauerTarjan(job: DominatorJob): number {
   // Buckets as linked lists in typed arrays instead of DevTools' Array of Sets.
   const bucketHead = new Uint32Array(size);
   const bucketNext = new Uint32Array(size);
+  // Immediate dominators overwrite `parent`: a vertex sits in a bucket only after its own
+  // step, the one step that reads its parent.
+  const dom = parent;
   for (let i = n; i >= 2; i--) {
     const w = vertex[i];
     const wo = w - 1;
@@ -139,31 +177,52 @@ export function lengauerTarjan(job: DominatorJob): number {
     const w = vertex[i];
     if (dom[w] !== vertex[semi[w]]) dom[w] = dom[dom[w]];
   }
-  return n;
+  return { dom, vertex, count: n };
+}
+
+/** Both halves in this thread. */
+export function lengauerTarjan(
+  graph: DominatorGraph,
+  retainers: DominatorRetainers,
+): DominatorResult {
+  return dominatorTree(dominatorSearch(graph), retainers);
+}
+
+/** A dominator worker, started ahead of its work so that its start-up overlaps the caller's. */
+export interface DominatorWorker {
+  /** Hands over the graph: the worker starts the depth-first search. */
+  search(graph: DominatorGraph): void;
+  /** Hands over the retainer index; resolves to the dominators. Call once, after search(). */
+  finish(retainers: DominatorRetainers): Promise<DominatorResult>;
+  /** Ends the worker (also when finish() was never called). */
+  stop(): void;
 }
 
 /**
- * Runs {@link lengauerTarjan} on a worker thread, so the caller's thread can compute
- * distances and class names meanwhile. The job's arrays must be on SharedArrayBuffers.
+ * Starts a worker for the dominators, so the caller's thread can build the retainer index and
+ * then compute distances and class names meanwhile. Spawning and compiling take tens of
+ * milliseconds, which is why it is started before the graph is ready. The arrays must be on
+ * SharedArrayBuffers: posting them shares them, without a copy.
  */
-export function lengauerTarjanInWorker(job: DominatorJob, signal?: AbortSignal): Promise<number> {
+export function startDominatorWorker(signal?: AbortSignal): DominatorWorker {
   const source = [
-    "const { parentPort, workerData } = require('node:worker_threads');",
-    `const lengauerTarjan = ${lengauerTarjan.toString()};`,
-    'parentPort.postMessage(lengauerTarjan(workerData));',
+    "const { parentPort } = require('node:worker_threads');",
+    `const dominatorSearch = ${dominatorSearch.toString()};`,
+    `const dominatorTree = ${dominatorTree.toString()};`,
+    'let search;',
+    'parentPort.on("message", (message) => {',
+    '  if (!search) search = dominatorSearch(message);',
+    '  else parentPort.postMessage(dominatorTree(search, message));',
+    '});',
   ].join('\n');
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: job });
-    const onAbort = (): void => {
-      void worker.terminate();
-      reject(abortError(signal as AbortSignal));
-    };
+  const worker = new Worker(source, { eval: true });
+  const result = new Promise<DominatorResult>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => signal?.removeEventListener('abort', onAbort);
-    worker.once('message', (n: number) => {
+    worker.once('message', (dominators: DominatorResult) => {
       done();
-      resolve(n);
-      void worker.terminate();
+      resolve(dominators);
     });
     worker.once('error', (error) => {
       done();
@@ -174,6 +233,16 @@ export function lengauerTarjanInWorker(job: DominatorJob, signal?: AbortSignal):
       reject(new Error(`the dominator worker exited with code ${code}`));
     });
   });
+  // A worker that fails before finish() is called reports it there.
+  result.catch(() => undefined);
+  return {
+    search: (graph) => worker.postMessage(graph),
+    finish(retainers) {
+      worker.postMessage(retainers);
+      return result.finally(() => void worker.terminate());
+    },
+    stop: () => void worker.terminate(),
+  };
 }
 
 /** A typed array on shared memory, so a worker can read or fill it without a copy. */

@@ -1,8 +1,9 @@
 import {
   lengauerTarjan,
-  lengauerTarjanInWorker,
   sharedUint32,
-  type DominatorJob,
+  startDominatorWorker,
+  type DominatorGraph,
+  type DominatorResult,
 } from './dominators';
 import { abortError } from './errors';
 import type { RawSnapshot } from './reader';
@@ -89,6 +90,15 @@ export interface ClassAggregate {
   distance: number;
 }
 
+/** Summary keys before dominators: per node its key, per key class, count, self size, distance. */
+interface ClassGroups {
+  keyOf: Int32Array;
+  keyClass: number[];
+  count: Float64Array;
+  self: Float64Array;
+  dist: Int32Array;
+}
+
 /**
  * A fully analysed heap: CSR edges, retainers, distances, dominators, retained sizes and class
  * names, all in typed arrays indexed by node ordinal. Built once per snapshot; every query
@@ -120,12 +130,14 @@ export class HeapSnapshot {
   retained = new Float64Array(0);
   /** String index of each node's class name. */
   classIndex = new Uint32Array(0);
-  /** Index into `raw.locations` (in tuples) per node, or -1. */
-  location = new Int32Array(0);
+  /** Nodes that have a source location, ascending, and the index of each one's tuple. */
+  private locatedNodes = new Uint32Array(0);
+  private locatedTuples = new Uint32Array(0);
   /** Per string index: 0 not parsed yet, 1 not a WeakMap edge name, k + 2 → weakMaps[k]. */
   private weakMapState = new Uint32Array(0);
   private weakMaps: { part: string; table: number }[] = [];
   private aggregates: ClassAggregate[] | undefined;
+  private groups: ClassGroups | undefined;
 
   /** String indexes of the names the DevTools rules test for (-1 when absent). */
   private readonly known: {
@@ -170,30 +182,48 @@ export class HeapSnapshot {
       if (signal?.aborted) throw abortError(signal);
       run();
     };
-    await step(() => snapshot.propagateDomState());
-    await step(() => snapshot.markPageOwned());
-    let essential: Uint8Array = new Uint8Array(0);
-    await step(() => (essential = snapshot.buildRetainers()));
-    const job = snapshot.dominatorJob(essential);
     const inWorker = snapshot.nodeCount >= (options.dominatorWorkerMinNodes ?? 300_000);
-    // Where worker threads are unavailable or the worker dies, compute in-process instead.
-    let dominators: Promise<number> = inWorker
-      ? lengauerTarjanInWorker(job, signal).catch((error: unknown) => {
+    const worker = inWorker ? startDominatorWorker(signal) : undefined;
+    try {
+      await step(() => snapshot.propagateDomState());
+      await step(() => snapshot.markPageOwned());
+      let graph: DominatorGraph | undefined;
+      await step(() => (graph = snapshot.dominatorGraph()));
+      const essentialGraph = graph as DominatorGraph;
+      // The worker numbers the graph depth-first while this thread builds the retainer index.
+      worker?.search(essentialGraph);
+      await step(() => snapshot.buildRetainers(essentialGraph.essential));
+      const retainers = {
+        retainerStart: snapshot.retainerStart,
+        retainerNode: snapshot.retainerNode,
+      };
+      // Where worker threads are unavailable or the worker dies, compute in-process instead.
+      let dominators: Promise<DominatorResult> | undefined = worker
+        ?.finish(retainers)
+        .catch((error: unknown) => {
           if (signal?.aborted) throw error;
-          return lengauerTarjan(job);
-        })
-      : Promise.resolve(0);
-    // Keep a failure for the await below instead of an unhandled rejection meanwhile.
-    dominators.catch(() => undefined);
-    if (!inWorker) await step(() => (dominators = Promise.resolve(lengauerTarjan(job))));
-    await step(() => snapshot.calculateShallowSizes());
-    await step(() => snapshot.calculateDistances());
-    await step(() => snapshot.buildLocations());
-    await step(() => snapshot.calculateClassNames());
-    const n = await dominators;
-    if (signal?.aborted) throw abortError(signal);
-    snapshot.finishDominators(job, n);
-    return snapshot;
+          return lengauerTarjan(essentialGraph, retainers);
+        });
+      // Keep a failure for the await below instead of an unhandled rejection meanwhile.
+      dominators?.catch(() => undefined);
+      if (!dominators) {
+        let result: DominatorResult | undefined;
+        await step(() => (result = lengauerTarjan(essentialGraph, retainers)));
+        dominators = Promise.resolve(result as DominatorResult);
+      }
+      await step(() => snapshot.calculateShallowSizes());
+      await step(() => snapshot.calculateDistances());
+      await step(() => snapshot.buildLocations());
+      await step(() => snapshot.calculateClassNames());
+      // Still waiting for the dominators: group the nodes into Summary rows meanwhile.
+      await step(() => snapshot.groupClasses());
+      const result = await dominators;
+      if (signal?.aborted) throw abortError(signal);
+      snapshot.finishDominators(result);
+      return snapshot;
+    } finally {
+      worker?.stop();
+    }
   }
 
   /** Sum of all retained memory, as DevTools reports it (root's retained size + extra native). */
@@ -202,26 +232,17 @@ export class HeapSnapshot {
   }
 
   /**
-   * Builds the retainer index and, in the same pass, DevTools' "essential edge" rule (which
-   * edges can retain, for dominators); returns the essential flag per edge.
+   * DevTools' "essential edge" rule (which edges can retain, for dominators) and which nodes an
+   * essential edge holds. Counts each node's retainers on the way, for {@link buildRetainers}.
    */
-  private buildRetainers(): Uint8Array {
+  private dominatorGraph(): DominatorGraph {
     const { nodeCount, edgeCount, flags } = this;
     if (nodeCount >= ESSENTIAL) throw new Error(`too many nodes (${nodeCount})`);
     const { firstEdge, edgeTo, edgeType, edgeName, nodeId } = this.raw;
     const { eWeak, eShortcut, eInternal } = this.t;
-    const start = sharedUint32(nodeCount + 1);
-    for (let e = 0; e < edgeCount; e++) start[edgeTo[e]]++;
-    let sum = 0;
-    for (let i = 0; i < nodeCount; i++) {
-      const c = start[i];
-      start[i] = sum;
-      sum += c;
-    }
-    start[nodeCount] = sum;
-    const fill = start.slice(0, nodeCount);
-    const rNode = sharedUint32(edgeCount);
+    const retainerCount = sharedUint32(nodeCount + 1);
     const essential = new Uint8Array(new SharedArrayBuffer(edgeCount));
+    const held = new Uint8Array(new SharedArrayBuffer(nodeCount));
     this.weakMapEdge(0); // sizes the per-string WeakMap cache
     const weakState = this.weakMapState;
     for (let n = 0; n < nodeCount; n++) {
@@ -230,6 +251,7 @@ export class HeapSnapshot {
       for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
         const type = edgeType[e];
         const child = edgeTo[e];
+        retainerCount[child]++;
         let keep = type !== eWeak && child !== n;
         // Off the root, shortcuts only mark user globals; and edges from non-page objects
         // (e.g. the debugger) into page objects would steal the page objects' dominators.
@@ -242,13 +264,38 @@ export class HeapSnapshot {
             if (weakMap && weakMap.table === nodeId[n]) keep = false;
           }
         }
-        if (keep) essential[e] = 1;
-        rNode[fill[child]++] = keep ? (n | ESSENTIAL) >>> 0 : n;
+        if (keep) {
+          essential[e] = 1;
+          held[child] = 1;
+        }
       }
     }
-    this.retainerStart = start;
+    this.retainerStart = retainerCount;
+    return { nodeCount, root: this.root, firstEdge, edgeTo, essential, held };
+  }
+
+  /**
+   * The retainer index: per node, the nodes with an edge to it (CSR), the top bit set when the
+   * edge is essential. Turns the counts {@link dominatorGraph} left in `retainerStart` into
+   * offsets.
+   */
+  private buildRetainers(essential: Uint8Array): void {
+    const { nodeCount, edgeCount } = this;
+    const { firstEdge, edgeTo } = this.raw;
+    const start = this.retainerStart;
+    // Counts become end offsets; filling backwards moves each back to its node's start, and
+    // leaves every node's retainers in ascending order, without a second offsets array.
+    let sum = 0;
+    for (let i = 0; i < nodeCount; i++) start[i] = sum += start[i];
+    start[nodeCount] = sum;
+    const rNode = sharedUint32(edgeCount);
+    for (let n = nodeCount - 1; n >= 0; n--) {
+      const retainer = n;
+      const essentialRetainer = (n | ESSENTIAL) >>> 0;
+      for (let e = firstEdge[n + 1] - 1, first = firstEdge[n]; e >= first; e--)
+        rNode[--start[edgeTo[e]]] = essential[e] ? essentialRetainer : retainer;
+    }
     this.retainerNode = rNode;
-    return essential;
   }
 
   /** The node an edge leaves from (binary search over the CSR offsets). */
@@ -464,31 +511,15 @@ export class HeapSnapshot {
     return state === 1 ? null : this.weakMaps[state - 2];
   }
 
-  /** The dominator job for this graph, on shared memory so a worker can run it. */
-  private dominatorJob(essential: Uint8Array): DominatorJob {
-    return {
-      nodeCount: this.nodeCount,
-      root: this.root,
-      firstEdge: this.raw.firstEdge,
-      edgeTo: this.raw.edgeTo,
-      essential,
-      retainerStart: this.retainerStart,
-      retainerNode: this.retainerNode,
-      dom: sharedUint32(this.nodeCount + 1),
-      vertex: sharedUint32(this.nodeCount + 1),
-    };
-  }
-
   /** Turns Lengauer–Tarjan's output into `dominator` and retained sizes (after shallow sizes). */
-  private finishDominators(job: DominatorJob, n: number): void {
+  private finishDominators({ dom, vertex, count }: DominatorResult): void {
     const { nodeCount, selfSize } = this;
-    const { dom, vertex } = job;
     // Shift to 0-based ordinals in place (reads o + 1 before the next step overwrites it).
     for (let o = 0; o < nodeCount; o++) dom[o] = dom[o + 1] - 1;
     const dominator = dom.subarray(0, nodeCount);
     const retained = new Float64Array(nodeCount);
     for (let o = 0; o < nodeCount; o++) retained[o] = selfSize[o];
-    for (let i = n; i > 1; i--) {
+    for (let i = count; i > 1; i--) {
       const o = vertex[i] - 1;
       retained[dominator[o]] += retained[o];
     }
@@ -561,21 +592,56 @@ export class HeapSnapshot {
     this.parentEdge = parentEdge;
   }
 
+  /**
+   * Indexes the `locations` tuples by node: few nodes have one, so a sorted list of them
+   * (binary-searched) costs a fraction of a per-node column. A node listed twice keeps its
+   * last tuple.
+   */
   private buildLocations(): void {
-    const location = new Int32Array(this.nodeCount).fill(-1);
     const { locations, meta } = this.raw;
     const width = meta.locationFields.length;
-    if (width > 0) {
-      const objectIndex = meta.locationFields.indexOf('object_index');
-      for (let i = 0, k = 0; i < locations.length; i += width, k++)
-        location[locations[i + objectIndex]] = k;
+    if (width === 0 || locations.length === 0) return;
+    const objectIndex = meta.locationFields.indexOf('object_index');
+    const count = Math.floor(locations.length / width);
+    const order = new Uint32Array(count);
+    for (let k = 0; k < count; k++) order[k] = k;
+    const nodeOf = (k: number): number => locations[k * width + objectIndex];
+    // V8 writes them in node order already; sort only when a file does not.
+    let sorted = true;
+    for (let k = 1; k < count && sorted; k++) sorted = nodeOf(k - 1) <= nodeOf(k);
+    if (!sorted) order.sort((a, b) => nodeOf(a) - nodeOf(b) || a - b);
+    const nodes: number[] = [];
+    const tuples: number[] = [];
+    for (const k of order) {
+      const n = nodeOf(k);
+      if (nodes.length > 0 && nodes[nodes.length - 1] === n) tuples[tuples.length - 1] = k;
+      else {
+        nodes.push(n);
+        tuples.push(k);
+      }
     }
-    this.location = location;
+    this.locatedNodes = Uint32Array.from(nodes);
+    this.locatedTuples = Uint32Array.from(tuples);
+  }
+
+  /** Index of a node's tuple in `locations`, or -1 (binary search over the located nodes). */
+  private locationIndex(n: number): number {
+    const nodes = this.locatedNodes;
+    let lo = 0;
+    let hi = nodes.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = nodes[mid];
+      if (m === n) return this.locatedTuples[mid];
+      if (m < n) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** Script id, 0-based line and column of a node's location, if the snapshot has one. */
   locationOf(n: number): { scriptId: number; line: number; column: number } | undefined {
-    const k = this.location[n];
+    const k = this.locationIndex(n);
     if (k < 0) return undefined;
     const { locations, meta } = this.raw;
     const f = meta.locationFields;
@@ -796,13 +862,13 @@ export class HeapSnapshot {
   }
 
   /**
-   * Per-class aggregates like DevTools' Summary: nodes with a non-zero self size, retained size
-   * summed without double-counting members dominated by a member of the same class. DevTools
-   * keys object classes by constructor location too; so do we before merging by name.
+   * The part of the Summary that needs no dominators: each node's Summary key (class, and for
+   * objects with a location, the constructor's location too), and per key the count, self size
+   * and smallest distance. Run while the dominator worker is busy.
    */
-  classAggregates(): ClassAggregate[] {
-    if (this.aggregates) return this.aggregates;
-    const { nodeCount, selfSize, classIndex, distance, retained } = this;
+  private groupClasses(): ClassGroups {
+    if (this.groups) return this.groups;
+    const { nodeCount, selfSize, classIndex, distance } = this;
     const keyOf = new Int32Array(nodeCount);
     const keyClass: number[] = [];
     const classKey = new Int32Array(this.strings.count).fill(-1);
@@ -814,10 +880,12 @@ export class HeapSnapshot {
     const { locations, meta } = this.raw;
     const lf = meta.locationFields;
     const [si, li, ci] = [lf.indexOf('script_id'), lf.indexOf('line'), lf.indexOf('column')];
-    const location = this.location;
+    const { locatedNodes, locatedTuples } = this;
+    let next = 0; // the next located node, walked along with n
     for (let n = 0; n < nodeCount; n++) {
       const cls = classIndex[n];
-      const loc = location[n];
+      let loc = -1;
+      if (next < locatedNodes.length && locatedNodes[next] === n) loc = locatedTuples[next++];
       let id: number | undefined;
       if (loc >= 0 && nodeType[n] === object) {
         const b = loc * lf.length;
@@ -860,7 +928,6 @@ export class HeapSnapshot {
     const keyCount = keyClass.length;
     const count = new Float64Array(keyCount);
     const self = new Float64Array(keyCount);
-    const ret = new Float64Array(keyCount);
     const dist = new Int32Array(keyCount).fill(0x7fffffff);
     for (let n = 0; n < nodeCount; n++) {
       const s = selfSize[n];
@@ -870,6 +937,21 @@ export class HeapSnapshot {
       self[k] += s;
       if (distance[n] < dist[k]) dist[k] = distance[n];
     }
+    this.groups = { keyOf, keyClass, count, self, dist };
+    return this.groups;
+  }
+
+  /**
+   * Per-class aggregates like DevTools' Summary: nodes with a non-zero self size, retained size
+   * summed without double-counting members dominated by a member of the same class. DevTools
+   * keys object classes by constructor location too; so do we before merging by name.
+   */
+  classAggregates(): ClassAggregate[] {
+    if (this.aggregates) return this.aggregates;
+    const { keyOf, keyClass, count, self, dist } = this.groupClasses();
+    const { nodeCount, selfSize, retained } = this;
+    const keyCount = keyClass.length;
+    const ret = new Float64Array(keyCount);
     // Walk the dominator tree keeping, per key, how many ancestors of that key are open.
     const { childStart, children } = this.dominatedNodes();
     const open = new Uint32Array(keyCount);
@@ -917,6 +999,7 @@ export class HeapSnapshot {
         });
       }
     }
+    this.groups = undefined; // keyOf (4 bytes a node) is not needed any more
     this.aggregates = [...byName.values()].sort(
       (a, b) => b.retainedSize - a.retainedSize || b.selfSize - a.selfSize,
     );
@@ -936,26 +1019,21 @@ export class HeapSnapshot {
     return members;
   }
 
-  private dominated: { childStart: Uint32Array; children: Uint32Array } | undefined;
-
-  /** Children of each node in the dominator tree (CSR). */
-  dominatedNodes(): { childStart: Uint32Array; children: Uint32Array } {
-    if (this.dominated) return this.dominated;
+  /**
+   * Children of each node in the dominator tree (CSR). Not kept: only the Summary's one walk
+   * needs it, and it costs 8 bytes a node.
+   */
+  private dominatedNodes(): { childStart: Uint32Array; children: Uint32Array } {
     const { nodeCount, dominator } = this;
     const childStart = new Uint32Array(nodeCount + 1);
     for (let n = 0; n < nodeCount; n++) if (n !== this.root) childStart[dominator[n]]++;
     let sum = 0;
-    for (let n = 0; n < nodeCount; n++) {
-      const c = childStart[n];
-      childStart[n] = sum;
-      sum += c;
-    }
+    for (let n = 0; n < nodeCount; n++) childStart[n] = sum += childStart[n];
     childStart[nodeCount] = sum;
-    const fill = childStart.slice(0, nodeCount);
     const children = new Uint32Array(sum);
-    for (let n = 0; n < nodeCount; n++) if (n !== this.root) children[fill[dominator[n]]++] = n;
-    this.dominated = { childStart, children };
-    return this.dominated;
+    for (let n = nodeCount - 1; n >= 0; n--)
+      if (n !== this.root) children[--childStart[dominator[n]]] = n;
+    return { childStart, children };
   }
 }
 
