@@ -1,3 +1,5 @@
+import type { CommandResult } from './runner';
+
 /** One thing wrong with an exercise or set: where (a JSON pointer or a relative path) and what. */
 export interface Problem {
   /** JSON pointer into the manifest (`/check/service`) or a path inside the folder (`app/web/server.js`). */
@@ -26,4 +28,16 @@ export class PackError extends Error {
 /** A workspace whose Leak Hunt marker is missing or unreadable. */
 export class WorkspaceError extends Error {
   override name = 'WorkspaceError';
+}
+
+/** A setup step (e.g. a build) that failed, timed out or could not start; keeps its result. */
+export class SetupError extends Error {
+  override name = 'SetupError';
+
+  constructor(
+    message: string,
+    readonly result: CommandResult,
+  ) {
+    super(message);
+  }
 }

@@ -155,6 +155,18 @@ export async function runSetup(
   return runCommand(manifest.setup, appDir, { defaultTimeoutSeconds: 120, ...options, env });
 }
 
+/** How a command ended, in a few words: `exit code 1`, `timed out`, `aborted`. */
+export function describeExit(result: CommandResult): string {
+  if (result.timedOut) return 'timed out';
+  if (result.aborted) return 'aborted';
+  return `exit code ${String(result.exitCode)}`;
+}
+
+/** The last `lines` lines of a command's output, where its error usually is. */
+export function outputTail(result: CommandResult, lines = 15): string {
+  return result.output.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
 /** Runs the manifest's test command in `appDir`; exit code 0 means the tests passed. */
 export function runTests(
   manifest: ExerciseManifest,

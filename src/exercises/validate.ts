@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeakCheckResult } from '../inspector/types';
+import { prepareAppCopy, withTemporaryDir } from './appCopy';
 import { exerciseFileProblems, type Exercise } from './exercise';
 import type { ExerciseManifest } from './manifest';
-import { runSetup, runTests, type CommandResult } from './runner';
-import { applySolution, copyApp } from './workspace';
+import { describeExit, outputTail, runTests, type CommandResult } from './runner';
 
 /** Runs the live leak check on an app folder (`runLeakCheck` from the inspector, in production). */
 export type LeakCheck = (options: {
@@ -43,11 +41,6 @@ export interface ValidateOptions {
   onProgress?: (message: string) => void;
 }
 
-function outputTail(result: CommandResult): string {
-  const lines = result.output.trimEnd().split('\n');
-  return lines.slice(-15).join('\n');
-}
-
 async function validateVariant(
   exercise: Exercise,
   variant: VariantResult['variant'],
@@ -61,20 +54,19 @@ async function validateVariant(
   const appDir = join(workDir, variant);
   const result: VariantResult = { variant, failures: [], durationMs: 0 };
   const finish = (): VariantResult => ({ ...result, durationMs: Date.now() - started });
-  await copyApp(exercise, appDir);
-  if (variant === 'solution') await applySolution(exercise, appDir);
   const run = {
     ...(options.nodePath ? { nodePath: options.nodePath } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  if (manifest.setup) {
-    options.signal?.throwIfAborted();
-    say(`setup: ${manifest.setup.command}`);
-    result.setup = await runSetup(manifest, appDir, run);
-    if (result.setup?.exitCode !== 0) {
-      result.failures.push(
-        `setup failed (${describeExit(result.setup)}):\n${result.setup ? outputTail(result.setup) : ''}`,
-      );
+  const setup = await prepareAppCopy(exercise, appDir, {
+    ...run,
+    withSolution: variant === 'solution',
+    onProgress: say,
+  });
+  if (setup) {
+    result.setup = setup;
+    if (setup.exitCode !== 0) {
+      result.failures.push(`setup failed (${describeExit(setup)}):\n${outputTail(setup)}`);
       return finish();
     }
   }
@@ -110,13 +102,6 @@ async function validateVariant(
   return finish();
 }
 
-function describeExit(result: CommandResult | undefined): string {
-  if (!result) return 'not run';
-  if (result.timedOut) return 'timed out';
-  if (result.aborted) return 'aborted';
-  return `exit code ${String(result.exitCode)}`;
-}
-
 /**
  * Proves one exercise right: its files exist; on the pristine app the tests fail and the leak
  * check says leak; with the solution applied (in a temporary copy) the tests pass and the check
@@ -131,14 +116,11 @@ export async function validateExercise(
   const base = { id: exercise.manifest.id, dir: exercise.dir, problems };
   if (problems.length)
     return { ...base, variants: [], ok: false, durationMs: Date.now() - started };
-  const workDir = await mkdtemp(join(tmpdir(), `leakhunt-validate-${exercise.manifest.id}-`));
-  try {
+  return withTemporaryDir(`leakhunt-validate-${exercise.manifest.id}-`, async (workDir) => {
     const variants: VariantResult[] = [];
     for (const variant of ['pristine', 'solution'] as const)
       variants.push(await validateVariant(exercise, variant, workDir, options));
     const ok = variants.every((v) => v.failures.length === 0);
     return { ...base, variants, ok, durationMs: Date.now() - started };
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { formatBytes, runLeakCheck } from '../../inspector';
 import type { CliCommand } from '../command';
-import { resolveTarget, targetOptions, untilTerminated } from './hunt';
+import { resolveTarget, targetOptions, untilTerminated, withTargetApp } from './hunt';
 
 /** `leakhunt check`: the deterministic leak verdict, as an exit code for CI and graders. */
 export const checkCommand: CliCommand = {
@@ -13,15 +13,18 @@ export const checkCommand: CliCommand = {
     'leakhunt check --entry server.js --request "GET /users/{n}" --count 1000 --threshold 512',
   ],
   async run({ positionals, values }, io) {
-    const { appDir, manifest } = await resolveTarget(positionals, values, io);
+    const target = await resolveTarget(positionals, values, io);
+    const nodePath = values.node as string | undefined;
     const result = await untilTerminated(io.signal, (signal) =>
-      runLeakCheck({
-        appDir,
-        manifest,
-        nodePath: values.node as string | undefined,
-        signal,
-        onProgress: (message) => io.err(message),
-      }),
+      withTargetApp(target, { nodePath, signal, io }, (appDir) =>
+        runLeakCheck({
+          appDir,
+          manifest: target.manifest,
+          nodePath,
+          signal,
+          onProgress: (message) => io.err(message),
+        }),
+      ),
     );
     if (values.json === true) io.out(JSON.stringify(result, null, 2));
     else {

@@ -1,7 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { loadExercise } from '../../exercises/exercise';
+import { withReadyApp } from '../../exercises/appCopy';
+import { loadExercise, type Exercise } from '../../exercises/exercise';
+import { createLocationMapper } from '../../exercises/sourceLocation';
 import type { ExerciseManifest, LoadRequest } from '../../exercises/manifest';
 import { formatBytes, runHunt } from '../../inspector';
 import { UsageError, type CliCommand, type CliIo, type OptionSpec } from '../command';
@@ -71,6 +73,26 @@ export async function untilTerminated<T>(
 export interface HuntTarget {
   appDir: string;
   manifest: ExerciseManifest;
+  /** The exercise, when the target is one (its setup step must run before its services). */
+  exercise?: Exercise;
+}
+
+/**
+ * Runs `work` on the target's app folder; for an exercise with a setup step, on a temporary copy
+ * where setup has run (removed afterwards), so a build never writes into the exercise folder.
+ */
+export function withTargetApp<T>(
+  target: HuntTarget,
+  options: { nodePath?: string; signal: AbortSignal; io: CliIo },
+  work: (appDir: string) => Promise<T>,
+): Promise<T> {
+  if (!target.exercise) return work(target.appDir);
+  const { nodePath, signal, io } = options;
+  return withReadyApp(
+    target.exercise,
+    { ...(nodePath ? { nodePath } : {}), signal, onProgress: (message) => io.err(message) },
+    work,
+  );
 }
 
 function count(value: unknown, flag: string): number | undefined {
@@ -143,7 +165,7 @@ export async function resolveTarget(
       );
     if (requests.length) throw new UsageError('--request goes with --entry');
     const exercise = await loadExercise(resolve(io.cwd, positionals[0]!));
-    target = { appDir: exercise.appDir, manifest: exercise.manifest };
+    target = { appDir: exercise.appDir, manifest: exercise.manifest, exercise };
   }
   const { manifest } = target;
   const loadCount = count(values.count, 'count');
@@ -178,22 +200,32 @@ export const huntCommand: CliCommand = {
     'leakhunt hunt exercises/user-sessions --json > hunt.json',
   ],
   async run({ positionals, values }, io) {
-    const { appDir, manifest } = await resolveTarget(positionals, values, io);
+    const target = await resolveTarget(positionals, values, io);
+    const { manifest } = target;
+    const nodePath = values.node as string | undefined;
     const top = count(values.top, 'top') ?? 5;
     const snapshotDir = values.snapshots
       ? resolve(io.cwd, values.snapshots as string)
       : await mkdtemp(join(tmpdir(), 'leakhunt-'));
     let growth: { service: string; bytesPerRequest: number }[] = [];
     const result = await untilTerminated(io.signal, (signal) =>
-      runHunt({
-        appDir,
-        manifest,
-        snapshotDir,
-        top,
-        nodePath: values.node as string | undefined,
-        signal,
-        onProgress: (message) => io.err(message),
-        onGrowth: (measured) => (growth = measured),
+      withTargetApp(target, { nodePath, signal, io }, async (appDir) => {
+        const hunt = await runHunt({
+          appDir,
+          manifest,
+          snapshotDir,
+          top,
+          nodePath,
+          signal,
+          onProgress: (message) => io.err(message),
+          onGrowth: (measured) => (growth = measured),
+        });
+        if (appDir === target.appDir) return hunt;
+        // The set-up copy is removed next: point the suspects at the exercise's own sources.
+        const locate = await createLocationMapper(appDir, target.appDir);
+        for (const suspect of hunt.suspects)
+          if (suspect.location) suspect.location = await locate(suspect.location);
+        return hunt;
       }),
     );
     if (values.json === true) {
