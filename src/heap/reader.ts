@@ -593,10 +593,13 @@ class SnapshotParser {
           if (c === 0x0a && buf[q + 1] === 0x2c) q++;
           else ok = c === 0x2c;
         }
-        if (ok && a < typeLimit && b <= U32_MAX && t < toLimit && t % div === 0) {
+        // to_node must be a multiple of the node field count. The quotient is below the node
+        // count, so an int32 test replaces the much slower floating-point modulo.
+        const to = t / div;
+        if (ok && a < typeLimit && b <= U32_MAX && t < toLimit && (to | 0) === to) {
           edgeType[i] = a;
           edgeName[i] = b;
-          edgeTo[i] = t / div;
+          edgeTo[i] = to;
           i++;
           p = q + 1;
           continue;
