@@ -15,10 +15,18 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   valueName?: string;
 };
 
-/** A `leakhunt` sub-command that describes itself, so `leakhunt help` is generated from it. */
-export interface CliCommand {
+/**
+ * What `leakhunt help` lists for a sub-command, known without loading it; `load` brings in the
+ * command itself, so a run evaluates only the modules its command needs.
+ */
+export interface CommandEntry {
   name: string;
   summary: string;
+  load(): Promise<CliCommand>;
+}
+
+/** A `leakhunt` sub-command that describes itself, so `leakhunt help <command>` is generated from it. */
+export interface CliCommand {
   /** Positional part of the usage line, e.g. `<baseline> <target> [<final>]`. */
   usage: string;
   options: Record<string, OptionSpec>;

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { commands } from './commands';
-import { UsageError, type CliCommand, type CliIo } from './command';
+import { UsageError, type CliCommand, type CliIo, type CommandEntry } from './command';
 import { packageVersion } from '../common/packageRoot';
 
-function formatHelp(command?: CliCommand): string {
-  if (!command) {
+function formatHelp(topic?: { entry: CommandEntry; command: CliCommand }): string {
+  if (!topic) {
     const version = packageVersion();
     const width = Math.max(...commands.map((c) => c.name.length));
     return [
@@ -18,6 +18,7 @@ function formatHelp(command?: CliCommand): string {
       "Run 'leakhunt help <command>' for a command's options and examples.",
     ].join('\n');
   }
+  const { entry, command } = topic;
   const flags = Object.entries(command.options).map(([name, spec]) => ({
     flag: `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? '<value>'}` : ''}`,
     description: spec.description,
@@ -25,9 +26,9 @@ function formatHelp(command?: CliCommand): string {
   const width = Math.max(0, ...flags.map((f) => f.flag.length)) + 2;
   const optionLines = flags.map(({ flag, description }) => `  ${flag.padEnd(width)}${description}`);
   return [
-    `leakhunt ${command.name} — ${command.summary}`,
+    `leakhunt ${entry.name} — ${entry.summary}`,
     '',
-    `Usage: leakhunt ${command.name} ${command.usage}`.trimEnd(),
+    `Usage: leakhunt ${entry.name} ${command.usage}`.trimEnd(),
     ...(optionLines.length ? ['', 'Options:', ...optionLines] : []),
     ...(command.examples.length ? ['', 'Examples:', ...command.examples.map((e) => `  ${e}`)] : []),
   ].join('\n');
@@ -45,21 +46,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (name === 'help') {
-    const topic = rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
-    if (rest[0] && !topic) {
+    const entry = rest[0] ? commands.find((c) => c.name === rest[0]) : undefined;
+    if (rest[0] && !entry) {
       io.err(`leakhunt: unknown command '${rest[0]}'. Run 'leakhunt help' for the list.`);
       return 2;
     }
-    io.out(formatHelp(topic));
+    io.out(formatHelp(entry && { entry, command: await entry.load() }));
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`leakhunt: unknown command '${name}'. Run 'leakhunt help' for the list.`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(formatHelp(command));
+    io.out(formatHelp({ entry, command }));
     return 0;
   }
   try {
@@ -73,14 +75,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run({ positionals: parsed.positionals, values: parsed.values }, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`leakhunt ${command.name}: ${(error as Error).message}`);
+      io.err(`leakhunt ${name}: ${(error as Error).message}`);
       return 2;
     }
     if (io.signal.aborted) {
-      io.err(`leakhunt ${command.name}: interrupted`);
+      io.err(`leakhunt ${name}: interrupted`);
       return 130;
     }
-    io.err(`leakhunt ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`leakhunt ${name}: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.LEAKHUNT_DEBUG && error instanceof Error) io.err(error.stack ?? '');
     return 2;
   }

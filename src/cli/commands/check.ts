@@ -4,8 +4,6 @@ import { resolveTarget, targetOptions, untilTerminated, withTargetApp } from './
 
 /** `leakhunt check`: the deterministic leak verdict, as an exit code for CI and graders. */
 export const checkCommand: CliCommand = {
-  name: 'check',
-  summary: 'Leak or no leak: heap after GC at N, 2N, 4N requests (exit 0 no leak, 1 leak, 2 error)',
   usage: '<exercise-dir> | --entry <file.js> --request "GET /path" [...]',
   options: targetOptions,
   examples: [

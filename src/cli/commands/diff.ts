@@ -5,8 +5,6 @@ import { asUsageError, formatSize, formatTable, parseTop, progressReporter } fro
 
 /** `leakhunt diff`: what grew between snapshots, and which retainer paths hold it. */
 export const diffCommand: CliCommand = {
-  name: 'diff',
-  summary: 'Diff heap snapshots by object id; with three, list leak suspects that survived',
   usage: '<baseline> <target> [<final>]',
   options: {
     json: { type: 'boolean', description: 'Print the result as JSON' },

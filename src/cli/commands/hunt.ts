@@ -182,8 +182,6 @@ export async function resolveTarget(
 
 /** `leakhunt hunt`: the headless hunt, from services under load to leak suspects. */
 export const huntCommand: CliCommand = {
-  name: 'hunt',
-  summary: 'Run services under load, snapshot the one that grows and list leak suspects',
   usage: '<exercise-dir> | --entry <file.js> --request "GET /path" [...]',
   options: {
     ...targetOptions,

@@ -1,19 +1,46 @@
-import type { CliCommand } from '../command';
-import { validateCommand } from './validate';
-import { packCommand } from './pack';
-import { unpackCommand } from './unpack';
-import { summaryCommand } from './summary';
-import { diffCommand } from './diff';
-import { huntCommand } from './hunt';
-import { checkCommand } from './check';
+import type { CommandEntry } from '../command';
 
-/** Every `leakhunt` sub-command, in the order `leakhunt help` lists them. */
-export const commands: CliCommand[] = [
-  validateCommand,
-  packCommand,
-  unpackCommand,
-  summaryCommand,
-  diffCommand,
-  huntCommand,
-  checkCommand,
+/**
+ * Every `leakhunt` sub-command, in the order `leakhunt help` lists them. Each module is loaded
+ * only when its command runs (or its help is asked for): `--version`, `--help` and a heap
+ * command then never evaluate the inspector client and its protocol tables, or the schema
+ * validator.
+ */
+export const commands: CommandEntry[] = [
+  {
+    name: 'validate',
+    summary: 'Prove exercises right: pristine app leaks and fails its tests, the solution passes',
+    load: async () => (await import('./validate.js')).validateCommand,
+  },
+  {
+    name: 'pack',
+    summary: 'Pack an exercise set into one .zip (sha256 per file; solutions marked for graders)',
+    load: async () => (await import('./pack.js')).packCommand,
+  },
+  {
+    name: 'unpack',
+    summary: 'Check a pack and unpack it into a new folder (nothing is written if any check fails)',
+    load: async () => (await import('./unpack.js')).unpackCommand,
+  },
+  {
+    name: 'summary',
+    summary: 'Summarise a .heapsnapshot: objects per class with self and retained sizes',
+    load: async () => (await import('./summary.js')).summaryCommand,
+  },
+  {
+    name: 'diff',
+    summary: 'Diff heap snapshots by object id; with three, list leak suspects that survived',
+    load: async () => (await import('./diff.js')).diffCommand,
+  },
+  {
+    name: 'hunt',
+    summary: 'Run services under load, snapshot the one that grows and list leak suspects',
+    load: async () => (await import('./hunt.js')).huntCommand,
+  },
+  {
+    name: 'check',
+    summary:
+      'Leak or no leak: heap after GC at N, 2N, 4N requests (exit 0 no leak, 1 leak, 2 error)',
+    load: async () => (await import('./check.js')).checkCommand,
+  },
 ];

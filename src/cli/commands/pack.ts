@@ -5,8 +5,6 @@ import { UsageError, type CliCommand } from '../command';
 
 /** `leakhunt pack`: one zip of a set, with checksums, for handing out and grading. */
 export const packCommand: CliCommand = {
-  name: 'pack',
-  summary: 'Pack an exercise set into one .zip (sha256 per file; solutions marked for graders)',
   usage: '<set-dir> -o <file>',
   options: {
     output: { type: 'string', short: 'o', valueName: '<file>', description: 'The .zip to write' },

@@ -59,8 +59,6 @@ export function asUsageError(error: unknown): unknown {
 
 /** `leakhunt summary`: DevTools-style Summary of one heap snapshot. */
 export const summaryCommand: CliCommand = {
-  name: 'summary',
-  summary: 'Summarise a .heapsnapshot: objects per class with self and retained sizes',
   usage: '<file>',
   options: {
     json: { type: 'boolean', description: 'Print the result as JSON' },

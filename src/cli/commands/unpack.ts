@@ -4,8 +4,6 @@ import { UsageError, type CliCommand } from '../command';
 
 /** `leakhunt unpack`: the editor's import, from the command line; hostile packs are refused whole. */
 export const unpackCommand: CliCommand = {
-  name: 'unpack',
-  summary: 'Check a pack and unpack it into a new folder (nothing is written if any check fails)',
   usage: '<file> <dest>',
   options: {},
   examples: ['leakhunt unpack leak-hunt-exercises.zip ./exercises-2026'],

@@ -64,8 +64,6 @@ async function exercisesIn(dir: string): Promise<Exercise[]> {
 
 /** `leakhunt validate`: proves every exercise's leak leaks, its fix does not, and its tests tell them apart. */
 export const validateCommand: CliCommand = {
-  name: 'validate',
-  summary: 'Prove exercises right: pristine app leaks and fails its tests, the solution passes',
   usage: '<exercise-or-set-dir>',
   options: {
     json: { type: 'boolean', description: 'Print the results as JSON' },
