@@ -5,6 +5,7 @@ import net from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { ServiceSpec } from '../exercises/manifest';
 import { InspectorError, ServiceExitedError, ServiceStartError } from './errors';
+import { createLauncherWatch, LINK_FD, type LauncherWatch } from './launcherWatch';
 import { connectSession } from './session';
 import type {
   ExitInfo,
@@ -204,6 +205,8 @@ class Service implements RunningService {
     }
     // Anything the service spawned dies with it, even if the service itself already exited.
     killGroup(this.child.pid, 'SIGKILL');
+    // A helper that left the group may still hold the service's end of the link open.
+    this.child.stdio[LINK_FD]?.destroy();
   }
 }
 
@@ -213,10 +216,12 @@ class Group implements ServiceGroup {
   private readonly onProcessExit = (): void => {
     for (const service of this.services)
       if (service.child.pid) killGroup(service.child.pid, 'SIGKILL');
+    this.watch.remove();
   };
 
-  constructor() {
+  constructor(readonly watch: LauncherWatch) {
     // If Leak Hunt itself exits (or is forced to by a second Ctrl-C), no service is left behind.
+    // When it cannot run this (SIGKILL, a crash of the extension host), the watch stops them.
     process.on('exit', this.onProcessExit);
   }
 
@@ -236,6 +241,7 @@ class Group implements ServiceGroup {
   stop(): Promise<void> {
     this.stopped ??= Promise.all(this.services.map((s) => s.stop())).then(() => {
       process.removeListener('exit', this.onProcessExit);
+      this.watch.remove();
     });
     return this.stopped;
   }
@@ -261,10 +267,18 @@ async function startOne(
   const entry = isAbsolute(spec.entry) ? spec.entry : resolve(appDir, spec.entry);
   const child = spawn(
     options.nodePath ?? process.execPath,
-    [...(spec.nodeArgs ?? []), '--inspect=127.0.0.1:0', entry, ...(spec.args ?? [])],
+    [
+      ...group.watch.nodeArgs,
+      ...(spec.nodeArgs ?? []),
+      '--inspect=127.0.0.1:0',
+      entry,
+      ...(spec.args ?? []),
+    ],
     // detached: the service leads its own process group, so stopping kills its children too.
-    { cwd: appDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    // The fourth pipe is the watch's link (LINK_FD): it closes when this process ends.
+    { cwd: appDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
   );
+  group.watch.hold(child.stdio[LINK_FD]);
   const service = new Service(spec.name, child, port, options.log);
   group.services.push(service);
   if (child.pid !== undefined) options.log?.(`[${spec.name}] started ${entry} (pid ${child.pid})`);
@@ -344,7 +358,8 @@ function describeEarlyExit(exit: ExitInfo): string {
  * Starts each service with `node --inspect=127.0.0.1:0`, in manifest order, each on a free
  * loopback port (`PORT`, `HOST=127.0.0.1`, siblings' `<NAME>_URL`), connects its inspector and
  * waits until it accepts connections (or its health path answers). On any failure every process
- * started so far is stopped and a `ServiceStartError` carrying the stderr tail is thrown.
+ * started so far is stopped and a `ServiceStartError` carrying the stderr tail is thrown. Each
+ * service also stops by itself when this process ends, even by SIGKILL (see launcherWatch.ts).
  */
 export async function launchServices(options: LaunchOptions): Promise<ServiceGroup> {
   options.signal?.throwIfAborted();
@@ -358,7 +373,7 @@ export async function launchServices(options: LaunchOptions): Promise<ServiceGro
   const urls = Object.fromEntries(
     options.services.map((s, i) => [urlVariable(s.name), `http://127.0.0.1:${ports[i]}`]),
   );
-  const group = new Group();
+  const group = new Group(await createLauncherWatch());
   try {
     for (const [i, spec] of options.services.entries()) {
       const siblings = Object.fromEntries(
@@ -371,6 +386,7 @@ export async function launchServices(options: LaunchOptions): Promise<ServiceGro
         ...siblings,
         PORT: String(ports[i]),
         HOST: '127.0.0.1',
+        ...group.watch.env,
       };
       const nodeOptions = withoutInspectorFlags(env.NODE_OPTIONS);
       if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
