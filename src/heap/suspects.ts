@@ -1,4 +1,11 @@
-import { isBackingStore, normaliseLabels, pathLabels, retainerPath, sourceLocation } from './paths';
+import {
+  isBackingStore,
+  normaliseLabels,
+  pathLabels,
+  preferredRetainerPath,
+  retainerPath,
+  sourceLocation,
+} from './paths';
 import type { LeakSuspect, ScriptResolver, SourceLocation } from './results';
 import type { HeapSnapshot } from './snapshot';
 
@@ -75,7 +82,8 @@ function describe(
   survivors: Uint8Array,
   resolveScript: ScriptResolver | undefined,
 ): LeakSuspect {
-  const path = retainerPath(snapshot, group.example);
+  // Grouping keeps the cheap BFS shapes; only the one path shown is searched for its owner.
+  const path = preferredRetainerPath(snapshot, group.example);
   const labels = pathLabels(snapshot, path);
   const owner = ownerName(snapshot, path, survivors);
   const suspect: LeakSuspect = {
