@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -21,8 +21,59 @@ const distDir = process.env.WEBVIEW_DIST
 // What esbuild.mjs copies to dist/codicons, served from the package so a half-finished build of
 // other bundles (which stops before the copy) cannot break the page's icons.
 const codiconsDir = join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist');
-const themeFile = join(repoRoot, 'test', 'fixtures', 'webview', 'theme-dark.css');
-const themePath = '/test-theme.css';
+/**
+ * VS Code's colour themes as a webview sees them: `--vscode-*` variables (kept as CSS files of
+ * the values real VS Code injects) and body classes.
+ */
+export const themes = {
+  dark: {
+    file: join(repoRoot, 'test', 'fixtures', 'webview', 'theme-dark.css'),
+    kind: 'vscode-dark',
+    bodyClasses: ['vscode-dark'],
+  },
+  light: {
+    file: join(repoRoot, 'test', 'webview', 'themes', 'light.css'),
+    kind: 'vscode-light',
+    bodyClasses: ['vscode-light'],
+  },
+  highContrast: {
+    file: join(repoRoot, 'test', 'webview', 'themes', 'hc-dark.css'),
+    kind: 'vscode-high-contrast',
+    bodyClasses: ['vscode-high-contrast'],
+  },
+  // VS Code adds `vscode-high-contrast` too, so high-contrast rules cover both kinds.
+  highContrastLight: {
+    file: join(repoRoot, 'test', 'webview', 'themes', 'hc-light.css'),
+    kind: 'vscode-high-contrast-light',
+    bodyClasses: ['vscode-high-contrast-light', 'vscode-high-contrast'],
+  },
+} as const;
+export type ThemeName = keyof typeof themes;
+
+/** A theme file's `--vscode-*` declarations, as one `style` attribute value. */
+function themeStyle(file: string): string {
+  const declarations = readFileSync(file, 'utf8').match(/--vscode-[\w-]+\s*:[^;]+;/g);
+  if (!declarations) throw new Error(`${file} declares no --vscode-* variables`);
+  return declarations.join(' ');
+}
+
+/**
+ * Puts a theme into the page's HTML the way VS Code does before it loads a webview: variables
+ * in `<html style>`, classes on `<body>`. Both come before the page's CSP and scripts, so the
+ * page can read the theme from its first line of script.
+ */
+function withTheme(html: string, theme: (typeof themes)[ThemeName]): string {
+  const attribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  const themed = html
+    .replace('<html lang="en">', `<html lang="en" style="${attribute(themeStyle(theme.file))}">`)
+    .replace(
+      '<body>',
+      `<body class="${theme.bodyClasses.join(' ')}" data-vscode-theme-kind="${theme.kind}">`,
+    );
+  if (!themed.includes('data-vscode-theme-kind') || !themed.includes('--vscode-'))
+    throw new Error('the page has no <html lang="en"> or <body> to put the theme on');
+  return themed;
+}
 const contentTypes: Record<string, string> = {
   '.js': 'text/javascript',
   '.css': 'text/css',
@@ -64,7 +115,8 @@ export class FakeHost {
     readonly errors: string[],
   ) {}
 
-  static async open(): Promise<FakeHost> {
+  static async open(options: { theme?: ThemeName } = {}): Promise<FakeHost> {
+    const theme = themes[options.theme ?? 'dark'];
     if (!existsSync(join(distDir, 'webview.js')))
       throw new Error(`Build first: ${distDir}/webview.js is missing`);
     const nonce = randomBytes(16).toString('base64');
@@ -74,14 +126,17 @@ export class FakeHost {
       if (url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end(
-          renderWebviewHtml({
-            cspSource: origin,
-            nonce,
-            scriptUri: `${origin}/dist/webview.js`,
-            styleUri: `${origin}/dist/webview.css`,
-            codiconsUri: `${origin}/dist/codicons/codicon.css`,
-            title: 'Heap Explorer',
-          }),
+          withTheme(
+            renderWebviewHtml({
+              cspSource: origin,
+              nonce,
+              scriptUri: `${origin}/dist/webview.js`,
+              styleUri: `${origin}/dist/webview.css`,
+              codiconsUri: `${origin}/dist/codicons/codicon.css`,
+              title: 'Heap Explorer',
+            }),
+            theme,
+          ),
         );
         return;
       }
@@ -89,14 +144,10 @@ export class FakeHost {
         res.writeHead(204).end(); // browsers ask for it; VS Code's webviews never do
         return;
       }
-      const file =
-        url.pathname === themePath
-          ? themeFile
-          : url.pathname.startsWith('/dist/codicons/')
-            ? normalize(join(codiconsDir, url.pathname.slice('/dist/codicons/'.length)))
-            : normalize(join(distDir, url.pathname.replace(/^\/dist\//, '')));
-      const allowed =
-        file === themeFile || file.startsWith(distDir) || file.startsWith(codiconsDir);
+      const file = url.pathname.startsWith('/dist/codicons/')
+        ? normalize(join(codiconsDir, url.pathname.slice('/dist/codicons/'.length)))
+        : normalize(join(distDir, url.pathname.replace(/^\/dist\//, '')));
+      const allowed = file.startsWith(distDir) || file.startsWith(codiconsDir);
       if (!allowed || !existsSync(file)) {
         res.writeHead(404).end();
         return;
@@ -140,8 +191,8 @@ export class FakeHost {
       host.receive(message),
     );
     // Init scripts run before the page's own and are not subject to its CSP, like VS Code's
-    // preload: they provide the API and the theme VS Code would inject.
-    await page.addInitScript((theme) => {
+    // preload: they provide the API.
+    await page.addInitScript(() => {
       const key = 'leakHunt.webviewState';
       const binding = window as unknown as { __leakHuntPost(message: unknown): void };
       Object.assign(window, {
@@ -154,14 +205,7 @@ export class FakeHost {
           setState: (next: unknown) => sessionStorage.setItem(key, JSON.stringify(next)),
         }),
       });
-      document.addEventListener('DOMContentLoaded', () => {
-        const link = document.createElement('link');
-        link.rel = 'stylesheet';
-        link.href = theme;
-        document.head.prepend(link);
-        document.body.classList.add('vscode-dark');
-      });
-    }, themePath);
+    });
     await page.goto(`${origin}/`);
     return host;
   }
