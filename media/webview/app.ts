@@ -77,11 +77,11 @@ export class ExplorerApp {
     this.tabs.select(this.state.view);
     this.setSnapshots([]);
 
-    // VS Code swaps the body's theme class and the --vscode-* variables together.
-    new MutationObserver(() => this.live.retheme()).observe(document.body, {
-      attributes: true,
-      attributeFilter: ['class'],
-    });
+    // A theme change rewrites the --vscode-* variables in <html style> and, between a light and
+    // a dark theme, the body's class; Dark+ to Dark Modern changes only the variables.
+    const retheme = new MutationObserver(() => this.live.retheme());
+    retheme.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+    retheme.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
   /** Handles one message from the extension host. */

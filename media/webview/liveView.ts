@@ -9,7 +9,7 @@ import type {
 import { el, emptyState, icon } from './dom';
 import { formatCount, formatMegabytes, formatTime } from './format';
 import { RingSeries } from './ringBuffer';
-import { readChartColors, type ChartColors } from './theme';
+import { readChartColors, sameChartColors, type ChartColors } from './theme';
 
 /** One hour of one-second samples; older points fall off the left edge. */
 const capacity = 3600;
@@ -162,7 +162,7 @@ class ServiceChart {
   private options(width: number): uPlot.Options {
     const colors = this.colors;
     const axis: uPlot.Axis = {
-      stroke: colors.axis,
+      stroke: colors.text,
       font: colors.font,
       grid: { stroke: colors.grid, width: 1 },
       ticks: { stroke: colors.grid, width: 1 },
@@ -205,7 +205,8 @@ class ServiceChart {
     const ratio = window.devicePixelRatio || 1;
     ctx.save();
     ctx.strokeStyle = this.colors.marker;
-    ctx.fillStyle = this.colors.marker;
+    // The label is text: the marker colour is made for lines and can be too faint to read.
+    ctx.fillStyle = this.colors.text;
     ctx.lineWidth = ratio;
     ctx.setLineDash([4 * ratio, 3 * ratio]);
     ctx.font = this.colors.font.replace(
@@ -298,9 +299,11 @@ export class LiveView {
     this.chart(service).addMarker(marker);
   }
 
-  /** Re-reads theme colours and redraws (VS Code changed theme). */
+  /** Re-reads theme colours and redraws when they changed (VS Code changed theme). */
   retheme(): void {
-    this.colors = readChartColors();
+    const colors = readChartColors();
+    if (sameChartColors(colors, this.colors)) return;
+    this.colors = colors;
     for (const chart of this.charts.values()) chart.setColors(this.colors);
   }
 

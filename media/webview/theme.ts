@@ -1,29 +1,39 @@
-/** Colours of the current VS Code theme, read from the `--vscode-*` variables it sets on the page. */
+/**
+ * Chart colours of the current VS Code theme. main.css maps the `--vscode-*` variables to
+ * `--chart-*` ones (with the high-contrast exceptions); a canvas cannot resolve `var()`, so they
+ * are read here as resolved values.
+ */
 export interface ChartColors {
   usedHeap: string;
   rss: string;
+  /** Snapshot marker lines. */
   marker: string;
-  axis: string;
-  grid: string;
+  /** Axis values and marker labels: text, so it must read on the card. */
   text: string;
+  grid: string;
   font: string;
 }
 
-function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
-  return style.getPropertyValue(name).trim() || fallback;
+/** Reads chart colours now; call again when the theme changes. */
+export function readChartColors(): ChartColors {
+  const style = getComputedStyle(document.body);
+  // What the page's own text uses: a theme without the variable still gets a theme colour.
+  const text = read(style, '--chart-text') ?? style.color;
+  return {
+    usedHeap: read(style, '--chart-used-heap') ?? text,
+    rss: read(style, '--chart-rss') ?? text,
+    marker: read(style, '--chart-marker') ?? text,
+    text,
+    grid: read(style, '--chart-grid') ?? text,
+    font: `11px ${read(style, '--vscode-font-family') ?? 'sans-serif'}`,
+  };
 }
 
-/** Reads chart colours now; call again when the theme changes (body class changes). */
-export function readChartColors(): ChartColors {
-  const style = getComputedStyle(document.documentElement);
-  const family = cssVar(style, '--vscode-font-family', 'sans-serif');
-  return {
-    usedHeap: cssVar(style, '--vscode-charts-blue', '#3794ff'),
-    rss: cssVar(style, '--vscode-charts-purple', '#b180d7'),
-    marker: cssVar(style, '--vscode-charts-yellow', '#cca700'),
-    axis: cssVar(style, '--vscode-descriptionForeground', '#9d9d9d'),
-    grid: cssVar(style, '--vscode-editorWidget-border', '#454545'),
-    text: cssVar(style, '--vscode-foreground', '#cccccc'),
-    font: `11px ${family}`,
-  };
+/** Two readings are the same theme as far as the charts go. */
+export function sameChartColors(a: ChartColors, b: ChartColors): boolean {
+  return (Object.keys(a) as (keyof ChartColors)[]).every((key) => a[key] === b[key]);
+}
+
+function read(style: CSSStyleDeclaration, name: string): string | undefined {
+  return style.getPropertyValue(name).trim() || undefined;
 }

@@ -160,6 +160,18 @@ test('a theme change recolours the charts from the new --vscode-charts-* values'
   assert.equal(await card('user').locator('canvas').count(), 1, 'the chart was redrawn, not lost');
 });
 
+test('a theme switch within the same kind (Dark+ to Dark Modern) recolours the charts too', async () => {
+  // Only the variables change: the body keeps its class.
+  await host.page.evaluate(() =>
+    document.documentElement.style.setProperty('--vscode-charts-blue', 'rgb(0, 120, 212)'),
+  );
+  await host.page.waitForFunction(
+    () =>
+      getComputedStyle(document.querySelector('.service-card[data-service="user"] .swatch')!)
+        .backgroundColor === 'rgb(0, 120, 212)',
+  );
+});
+
 test('with no live session the Live tab says how to start one', async () => {
   await host.send(init({ view: 'live', services: [], canRun: false }));
   assert.match(
