@@ -52,22 +52,26 @@ const HIDDEN_LINK = 1;
 const INTERNAL_LINK = 3 * STEP; // bound_this, previous, value, extension...
 const SYMBOL_KEY = 2 * STEP; // extra for a `<symbol …>` key: Node's internals use them
 const MACHINERY = 4 * STEP; // extra for a link out of compiled code or an object shape
-const NODE_SCOPE = 4 * STEP; // extra for passing through a scope of Node's own JavaScript
+const NODE_SCOPE = 4 * STEP; // extra for a BFS path through a scope of Node's own JavaScript
 const SYSTEM_ROOT = 16 * STEP; // starting at a synthetic root ((Global handles), stack)
 /** Retainers with this many edges are indexed by target when the search meets them twice. */
 const INDEXED_DEGREE = 256;
+/** Above this many retainers, a node's retainers are followed only PER_KIND of each kind. */
+const SAMPLED_FAN_IN = 64;
+const PER_KIND = 8;
 
 /**
- * The example path a learner should read: among the retainer paths to `n`, the cheapest one
- * that starts at the global object or at a module's top-level scope, where readable steps
- * (variables, properties, indexes) cost one each and internals (Node's own scopes, timer
- * lists via `bound_this`, `<symbol>` keys, V8 machinery) cost several. The BFS path runs
- * through whatever the breadth-first search met first, often the timer list of the service's
- * http server, while the owner a learner named sits in module scope
+ * The example path a learner should read: among the retainer paths to `n` that start at the
+ * global object or at a module's top-level scope and pass through no scope of Node's own
+ * JavaScript, the cheapest, where readable steps (variables, properties, indexes) cost one
+ * each and machinery (`bound_this`, `previous`, `<symbol>` keys, V8 internals) several. The
+ * BFS path runs through whatever the breadth-first search met first, often the timer list of
+ * the service's http server, while the owner a learner named sits in module scope
  * (`(module service.js) → activeSessionsCache → 4711`).
  *
  * A best-first search backwards over the retainers, bounded by `limits` and by the cost of
- * the BFS path, which it keeps unless it finds a strictly cheaper one.
+ * the BFS path (whose passes through Node's scopes count extra), which it keeps unless it
+ * finds a strictly cheaper path.
  */
 export function preferredRetainerPath(
   snapshot: HeapSnapshot,
@@ -77,8 +81,8 @@ export function preferredRetainerPath(
   const fallback = retainerPath(snapshot, n);
   const costs = new PathCosts(snapshot);
   const bound = costs.ofPath(fallback);
-  const { edgeTo, nodeType } = snapshot.raw;
-  const { distance } = snapshot;
+  const { edgeTo, edgeName, nodeType } = snapshot.raw;
+  const { distance, classIndex } = snapshot;
   const { synthetic } = snapshot.t;
   const cost = new Map<number, number>([[n, 0]]);
   // Per reached node, the cheapest edge from it towards `n`.
@@ -98,17 +102,36 @@ export function preferredRetainerPath(
       break;
     }
     if (++settled > limits.maxNodes || costs.read > limits.maxEdges) break;
-    const entering = costs.entering(m);
+    // Node's own scopes (timer lists, `process`, the loader) name nothing the learner wrote:
+    // a path through them is no better than the BFS one, which stays when no other exists.
+    if (costs.isNodeScope(m)) continue;
     let previous = -1;
-    for (let k = snapshot.retainerStart[m]; k < snapshot.retainerStart[m + 1]; k++) {
+    const first = snapshot.retainerStart[m];
+    const end = snapshot.retainerStart[m + 1];
+    // A node shared by many alike (a prototype of thousands of requests, a service every
+    // connection's closure captures as `this`) leads back through each of them the same way:
+    // following a few of each kind is enough and keeps the search from reading them all. Kinds
+    // are classes, except that scopes count per variable: the one holding `live` among
+    // thousands holding `this` must not be dropped.
+    const kinds = end - first > SAMPLED_FAN_IN ? new Map<number, number>() : undefined;
+    const sampled = (kind: number): boolean => {
+      const seen = kinds?.get(kind) ?? 0;
+      kinds?.set(kind, seen + 1);
+      return seen >= PER_KIND;
+    };
+    for (let k = first; k < end; k++) {
       const r = snapshot.retainer(k);
       // Slots are sorted by retainer: one look at the retainer's edges finds all its links.
       if (r === previous) continue;
       previous = r;
       if (nodeType[r] === synthetic || distance[r] < 0) continue;
+      const scope = kinds !== undefined && snapshot.className(r) === 'system / Context';
+      if (kinds && !scope && sampled(classIndex[r])) continue;
       const edge = costs.cheapestEdge(r, m);
       if (edge < 0) continue;
-      const next = d + costs.edge(edge, r, m) + entering;
+      // Variable names are string indexes like classes: negative keys keep them apart.
+      if (scope && sampled(-1 - edgeName[edge])) continue;
+      const next = d + costs.edge(edge, r, m);
       const known = cost.get(r);
       if (known !== undefined && known <= next) continue;
       cost.set(r, next);
@@ -188,12 +211,16 @@ class PathCosts {
     return script !== undefined && isModuleScope(snapshot, n, script);
   }
 
-  /** Extra cost of every edge into `n`: scopes of Node's own JavaScript are internals. */
-  entering(n: number): number {
-    return this.scopeScript(n)?.startsWith('node:') ? NODE_SCOPE : 0;
+  /** True for a scope of Node's own JavaScript (`node:…` scripts). */
+  isNodeScope(n: number): boolean {
+    return this.scopeScript(n)?.startsWith('node:') ?? false;
   }
 
-  /** Cost of edge `e` from `from` to `to`, or -1 if it does not retain (weak, shortcut). */
+  /**
+   * Cost of edge `e` from `from` to `to`, or -1 if a preferred path may not take it: weak
+   * edges and shortcuts do not retain, and a `__proto__` is shared by every instance, so a
+   * path through it names an arbitrary one.
+   */
   edge(e: number, from: number, to: number): number {
     const { snapshot } = this;
     const { eWeak, eShortcut, eInternal, eHidden, eProperty, code, objectShape, array } =
@@ -207,8 +234,10 @@ class PathCosts {
       // table of a Map or Set, elements): the entry's slot, a step like an index. Else machinery.
       if (isBackingStore(snapshot, to) || snapshot.edgeLabel(e) === 'context') cost = HIDDEN_LINK;
       else if (fromType !== array) cost = INTERNAL_LINK;
-    } else if (type === eProperty && snapshot.edgeLabel(e).startsWith('<symbol')) {
-      cost += SYMBOL_KEY;
+    } else if (type === eProperty) {
+      const name = snapshot.edgeLabel(e);
+      if (name === '__proto__') return -1;
+      if (name.startsWith('<symbol')) cost += SYMBOL_KEY;
     }
     if (fromType === code || fromType === objectShape) cost += MACHINERY;
     return cost;
@@ -217,16 +246,16 @@ class PathCosts {
   /** Cost of a whole path the same way, so the BFS path bounds the search. */
   ofPath(path: RetainerPath): number {
     const { snapshot } = this;
-    const { synthetic, eShortcut } = snapshot.t;
-    const { nodeType, edgeType } = snapshot.raw;
+    const { synthetic } = snapshot.t;
+    const { nodeType } = snapshot.raw;
     let total = this.isStart(path.nodes[0]) ? 0 : SYSTEM_ROOT;
     for (let i = 0; i < path.edges.length; i++) {
       const from = path.nodes[i];
       const to = path.nodes[i + 1];
       if (nodeType[from] === synthetic) continue;
-      const e = path.edges[i];
-      const cost = edgeType[e] === eShortcut ? INTERNAL_LINK : this.edge(e, from, to);
-      total += cost + this.entering(to);
+      // Edges a preferred path may not take count as machinery here.
+      const cost = this.edge(path.edges[i], from, to);
+      total += (cost < 0 ? INTERNAL_LINK : cost) + (this.isNodeScope(to) ? NODE_SCOPE : 0);
     }
     return total;
   }

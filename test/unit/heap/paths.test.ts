@@ -98,6 +98,38 @@ for (let i = 1; i <= ${RECORDS}; i++) track(new Connection(i));
 require('node:v8').writeHeapSnapshot(process.argv[2]);
 `;
 
+/**
+ * A service every connection's timer closure captures as `this` (more retainers than the
+ * search follows of one kind), and that one scope of `createApp` holds as `live`: the scope
+ * holding it by name must not be dropped among the hundred holding `this`.
+ */
+const CONNECTIONS = 100;
+const sharedService = `'use strict';
+class Connection {
+  constructor(id) { this.id = id; }
+}
+class Live {
+  constructor() { this.connections = new Map(); }
+  connect(id) {
+    const connection = new Connection(id);
+    this.connections.set(id, connection);
+    setInterval(() => this.ping(connection), 1e9);
+  }
+  ping() {}
+}
+function openAll(live) {
+  for (let i = 0; i < ${CONNECTIONS}; i++) live.connect(i);
+  return live;
+}
+function createApp(live) {
+  return { shutdown() { live.connections.clear(); } };
+}
+const app = createApp(openAll(new Live()));
+module.exports = { stop: () => app.shutdown() };
+require('node:v8').writeHeapSnapshot(process.argv[2]);
+process.exit(0);
+`;
+
 const dir = mkdtempSync(join(tmpdir(), 'leakhunt-paths-'));
 const snapshots = new Map<string, HeapSnapshot>();
 
@@ -115,15 +147,16 @@ before(async () => {
   snapshots.set('service.mjs', await snapshotOf('service.mjs', esModule));
   snapshots.set('factory.js', await snapshotOf('factory.js', functionScope));
   snapshots.set('map.js', await snapshotOf('map.js', mapAndListeners));
+  snapshots.set('live.js', await snapshotOf('live.js', sharedService));
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function instances(snapshot: HeapSnapshot, className = 'SessionRecord'): number[] {
+function instances(snapshot: HeapSnapshot, className = 'SessionRecord', count = RECORDS): number[] {
   const found: number[] = [];
   for (let n = 0; n < snapshot.nodeCount; n++)
     if (snapshot.className(n) === className) found.push(n);
-  assert.equal(found.length, RECORDS, `one ${className} per entry`);
+  assert.equal(found.length, count, `one ${className} per entry`);
   return found;
 }
 
@@ -187,4 +220,15 @@ test('a Map entry counts as one step: the path runs through the Map, not a liste
   const survivors = new Uint8Array(snapshot.nodeCount);
   for (const n of connections) survivors[n] = 1;
   assert.equal(findSuspects(snapshot, survivors)[0]?.owner, 'connections');
+});
+
+test('among many scopes holding a shared service as `this`, the one naming it is followed', () => {
+  const snapshot = snapshots.get('live.js') as HeapSnapshot;
+  for (const n of instances(snapshot, 'Connection', CONNECTIONS)) {
+    assert.match(text(snapshot, retainerPath(snapshot, n)), /timerListMap/, 'BFS path');
+    assert.match(
+      text(snapshot, preferredRetainerPath(snapshot, n)),
+      /^\(module live\.js\) → app → shutdown → live → connections → \d+$/,
+    );
+  }
 });
