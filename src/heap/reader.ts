@@ -125,6 +125,12 @@ class SnapshotParser {
   private toField = -1;
   private divisor = 1;
   private capacity = 0;
+  /** Field of the array being parsed that indexes the string table (-1: none). */
+  private nameField = -1;
+  // The largest string index a node or edge names, so that finish() can skip the exact check
+  // (a pass over every edge) when the largest is in range, which it always is in a good file.
+  private maxNodeName = 0;
+  private maxEdgeName = 0;
   private fastEdges = false;
   private fastNodes = false;
   private readonly entry = new Float64Array(8);
@@ -138,8 +144,9 @@ class SnapshotParser {
   nodeType = new Uint8Array(0);
   nodeName = new Uint32Array(0);
   nodeId = new Uint32Array(0);
-  nodeSelfSize = new Uint32Array(0);
-  nodeEdgeCount = new Uint32Array(0);
+  nodeSelfSize: Uint32Array = new Uint32Array(0);
+  /** Edge counts at [i + 1] while nodes are parsed, turned into offsets by finish(). */
+  firstEdge: Uint32Array = new Uint32Array(0);
   nodeDetachedness = new Uint8Array(0);
   edgeType = new Uint8Array(0);
   edgeName = new Uint32Array(0);
@@ -281,6 +288,7 @@ class SnapshotParser {
     if (key === 'nodes') {
       this.arrayKind = 'nodes';
       this.fieldCount = meta.nodeFields.length;
+      this.nameField = meta.nodeFields.indexOf('name');
       this.roles = meta.nodeFields.map((f) => {
         if (f === 'type') return Role.Type;
         if (f === 'name') return Role.Name;
@@ -314,6 +322,7 @@ class SnapshotParser {
       }
       this.arrayKind = 'edges';
       this.fieldCount = meta.edgeFields.length;
+      this.nameField = meta.edgeFields.indexOf('name_or_index');
       this.roles = meta.edgeFields.map((f) =>
         f === 'type'
           ? Role.Type
@@ -337,6 +346,7 @@ class SnapshotParser {
       }
       this.arrayKind = 'locations';
       this.fieldCount = meta.locationFields.length;
+      this.nameField = -1;
       this.roles = meta.locationFields.map(() => Role.Ignore);
       this.limits = meta.locationFields.map((f) =>
         f === 'object_index' ? meta.nodeCount * meta.nodeFields.length : U32_MAX + 1,
@@ -357,7 +367,7 @@ class SnapshotParser {
         case Role.Size:
           return this.nodeSelfSize;
         case Role.EdgeCount:
-          return this.nodeEdgeCount.length > 0 ? this.nodeEdgeCount : null;
+          return this.firstEdge.length > 0 ? this.firstEdge.subarray(1) : null;
         case Role.Detachedness:
           return this.nodeDetachedness.length > 0 ? this.nodeDetachedness : null;
         case Role.To:
@@ -483,9 +493,14 @@ class SnapshotParser {
     this.nodeType = new Uint8Array(nodeCount);
     this.nodeName = new Uint32Array(nodeCount);
     this.nodeId = new Uint32Array(nodeCount);
-    this.nodeSelfSize = new Uint32Array(nodeCount);
-    if (this.mode === 'nodes') return;
-    this.nodeEdgeCount = new Uint32Array(nodeCount);
+    if (this.mode === 'nodes') {
+      this.nodeSelfSize = new Uint32Array(nodeCount);
+      return;
+    }
+    // Shared memory: the dominator worker adds up retained sizes from the final self sizes.
+    this.nodeSelfSize = new Uint32Array(new SharedArrayBuffer(nodeCount * 4));
+    // Shared memory, like edgeTo below.
+    this.firstEdge = new Uint32Array(new SharedArrayBuffer((nodeCount + 1) * 4));
     if (this.meta.nodeFields.includes('detachedness'))
       this.nodeDetachedness = new Uint8Array(nodeCount);
     this.edgeType = new Uint8Array(edgeCount);
@@ -521,7 +536,10 @@ class SnapshotParser {
     const fastNodes = this.fastNodes;
     const entry = this.entry;
     const keepNames = this.nodeName.length > 0;
-    const keepEdgeCounts = this.nodeEdgeCount.length > 0;
+    const edgeCounts = this.firstEdge.length > 0 ? this.firstEdge : null;
+    const nameField = this.nameField;
+    const nodes = this.arrayKind === 'nodes';
+    let maxName = nodes ? this.maxNodeName : this.maxEdgeName;
     const keepDetachedness = this.nodeDetachedness.length > 0;
     while (p < end) {
       if (fastNodes && st === 0 && f === 0 && i < cap && end - p > 120) {
@@ -554,7 +572,8 @@ class SnapshotParser {
             this.nodeSelfSize[i] = entry[3];
           }
           this.nodeId[i] = entry[2];
-          if (keepEdgeCounts) this.nodeEdgeCount[i] = entry[4];
+          if (edgeCounts !== null) edgeCounts[i + 1] = entry[4];
+          if (entry[1] > maxName) maxName = entry[1];
           if (keepDetachedness) this.nodeDetachedness[i] = entry[6];
           i++;
           p = q;
@@ -600,6 +619,7 @@ class SnapshotParser {
           edgeType[i] = a;
           edgeName[i] = b;
           edgeTo[i] = to;
+          if (b > maxName) maxName = b;
           i++;
           p = q + 1;
           continue;
@@ -639,6 +659,7 @@ class SnapshotParser {
               );
             v = v / div;
           }
+          if (f === nameField && v > maxName) maxName = v;
           const col = cols[f];
           if (col !== null) col[i] = v;
           if (++f === fc) {
@@ -658,6 +679,8 @@ class SnapshotParser {
           this.numState = 0;
           this.count = i;
           this.field = f;
+          if (nodes) this.maxNodeName = maxName;
+          else this.maxEdgeName = maxName;
           this.finishNumbers(base + p);
           this.state = Top.CommaOrEnd;
           return p + 1;
@@ -672,6 +695,8 @@ class SnapshotParser {
     this.value = v;
     this.field = f;
     this.count = i;
+    if (nodes) this.maxNodeName = maxName;
+    else this.maxEdgeName = maxName;
     return p;
   }
 
@@ -884,35 +909,37 @@ class SnapshotParser {
     for (const required of ['nodes', 'edges', 'strings'])
       if (!this.seen.has(required)) this.fail(`missing the "${required}" section`, atEnd);
     const { nodeCount, edgeCount } = meta;
-    const firstEdge = new Uint32Array(
-      new SharedArrayBuffer(this.mode === 'full' ? (nodeCount + 1) * 4 : 0),
-    );
-    if (this.mode !== 'ids') {
+    const stringCount = this.strings.count;
+    if (this.mode !== 'ids' && this.maxNodeName >= stringCount) {
       this.section = 'nodes';
-      const stringCount = this.strings.count;
       for (let i = 0; i < nodeCount; i++)
         if (this.nodeName[i] >= stringCount)
           this.fail(`node ${i} names string ${this.nodeName[i]} of ${stringCount}`, atEnd);
     }
+    const firstEdge = this.firstEdge;
     if (this.mode === 'full') {
-      const stringCount = this.strings.count;
+      // Edge counts sit one place to the right; adding them up in place makes the offsets.
+      // The sum is a double, so absurd counts cannot wrap around to a plausible total.
       let e = 0;
       for (let i = 0; i < nodeCount; i++) {
-        firstEdge[i] = e;
-        e += this.nodeEdgeCount[i];
+        e += firstEdge[i + 1];
+        firstEdge[i + 1] = e;
       }
-      firstEdge[nodeCount] = e;
       if (e !== edgeCount)
         this.fail(`the nodes' edge counts add up to ${e}, but edge_count is ${edgeCount}`, atEnd);
-      this.section = 'edges';
-      const element = meta.edgeTypes.indexOf('element');
-      const hidden = meta.edgeTypes.indexOf('hidden');
-      for (let i = 0; i < edgeCount; i++) {
-        const t = this.edgeType[i];
-        if (t !== element && t !== hidden && this.edgeName[i] >= stringCount)
-          this.fail(`edge ${i} names string ${this.edgeName[i]} of ${stringCount}`, atEnd);
+      // Element and hidden edges name an index, not a string, and may exceed the table; only
+      // look closer when some name does.
+      if (this.maxEdgeName >= stringCount) {
+        this.section = 'edges';
+        const element = meta.edgeTypes.indexOf('element');
+        const hidden = meta.edgeTypes.indexOf('hidden');
+        const { edgeType, edgeName } = this;
+        for (let i = 0; i < edgeCount; i++) {
+          const t = edgeType[i];
+          if (t !== element && t !== hidden && edgeName[i] >= stringCount)
+            this.fail(`edge ${i} names string ${edgeName[i]} of ${stringCount}`, atEnd);
+        }
       }
-      this.nodeEdgeCount = new Uint32Array(0);
     }
     this.strings.trim();
     return {
