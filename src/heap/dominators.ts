@@ -42,6 +42,11 @@ export interface DominatorResult {
   dom: Uint32Array;
   vertex: Uint32Array;
   count: number;
+  /**
+   * The second half's working memory, 8 bytes a vertex, free again: the retained sizes are
+   * written into it, so the peak memory does not grow by another 8 bytes a node at the end.
+   */
+  work: SharedArrayBuffer;
 }
 
 /**
@@ -108,8 +113,12 @@ export function dominatorSearch(graph: DominatorGraph): DominatorSearch {
 }
 
 /**
- * Second half of Lengauer–Tarjan: semidominators over the retainers, then the immediate
- * dominators, written over the search's `parent` array. Self-contained, like the first half.
+ * Second half: semidominators over the retainers as in Lengauer–Tarjan, then the immediate
+ * dominators by SEMI-NCA (Georgiadis, Tarjan and Werneck): a vertex's immediate dominator is
+ * the nearest ancestor of its DFS parent, on the dominator tree built so far, numbered no
+ * higher than its semidominator. That replaces Lengauer–Tarjan's buckets (8 bytes a vertex
+ * and an extra path evaluation each) with one short walk per vertex. The result is written
+ * over the search's `parent` array. Self-contained, like the first half.
  */
 export function dominatorTree(
   search: DominatorSearch,
@@ -122,8 +131,14 @@ export function dominatorTree(
   const size = search.graph.nodeCount + 1;
   const r = search.graph.root + 1;
   const parent = search.parent;
-  const ancestor = new Uint32Array(size);
-  const label = new Uint32Array(size);
+  // Immediate dominators by DFS number, starting from the DFS parent's number (`semi` still
+  // holds DFS numbers here).
+  const idom = new Uint32Array(n + 1);
+  for (let i = 2; i <= n; i++) idom[i] = semi[parent[vertex[i]]];
+  // Both in one buffer, which the retained sizes take over afterwards (see the result).
+  const work = new SharedArrayBuffer(size * 8);
+  const ancestor = new Uint32Array(work, 0, size);
+  const label = new Uint32Array(work, size * 4, size);
   for (let v = 1; v < size; v++) label[v] = v;
   const stack = search.scratch;
   const evaluate = (v: number): number => {
@@ -141,12 +156,6 @@ export function dominatorTree(
     }
     return label[v];
   };
-  // Buckets as linked lists in typed arrays instead of DevTools' Array of Sets.
-  const bucketHead = new Uint32Array(size);
-  const bucketNext = new Uint32Array(size);
-  // Immediate dominators overwrite `parent`: a vertex sits in a bucket only after its own
-  // step, the one step that reads its parent.
-  const dom = parent;
   for (let i = n; i >= 2; i--) {
     const w = vertex[i];
     const wo = w - 1;
@@ -161,39 +170,69 @@ export function dominatorTree(
       if (semi[u] < semi[w]) semi[w] = semi[u];
     }
     if (orphan) semi[w] = semi[r];
-    const b = vertex[semi[w]];
-    bucketNext[w] = bucketHead[b];
-    bucketHead[b] = w;
-    const p = parent[w];
-    ancestor[w] = p;
-    for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
-      const u = evaluate(v);
-      dom[v] = semi[u] < semi[v] ? u : p;
-    }
-    bucketHead[p] = 0;
+    ancestor[w] = parent[w];
   }
-  dom[0] = dom[r] = r;
+  // In DFS order, so the dominators of every ancestor are final when a vertex walks them.
   for (let i = 2; i <= n; i++) {
-    const w = vertex[i];
-    if (dom[w] !== vertex[semi[w]]) dom[w] = dom[dom[w]];
+    const s = semi[vertex[i]];
+    let d = idom[i];
+    while (d > s) d = idom[d];
+    idom[i] = d;
   }
-  return { dom, vertex, count: n };
+  const dom = parent;
+  for (let i = 2; i <= n; i++) dom[vertex[i]] = vertex[idom[i]];
+  dom[0] = dom[r] = r;
+  return { dom, vertex, count: n, work };
 }
 
-/** Both halves in this thread. */
-export function lengauerTarjan(
+/** The dominator tree as the snapshot keeps it, with each node's retained size. */
+export interface RetainedSizes {
+  /** Immediate dominator of each node, by node ordinal (the root dominates itself). */
+  dominator: Uint32Array;
+  retained: Float64Array;
+}
+
+/**
+ * Retained sizes from the dominators and the final self sizes: each node's size is added to
+ * its dominator's, children first (reverse DFS order). Turns `dom` into 0-based ordinals in
+ * place. Self-contained, like the halves above: the worker runs it once the caller has
+ * settled the self sizes, while the caller's thread goes on with other steps.
+ */
+export function retainedSizes(result: DominatorResult, selfSize: Uint32Array): RetainedSizes {
+  const { dom, vertex, count, work } = result;
+  const nodeCount = selfSize.length;
+  // Shift to 0-based ordinals in place (reads o + 1 before the next step overwrites it).
+  for (let o = 0; o < nodeCount; o++) dom[o] = dom[o + 1] - 1;
+  const dominator = dom.subarray(0, nodeCount);
+  const retained = new Float64Array(work, 0, nodeCount);
+  for (let o = 0; o < nodeCount; o++) retained[o] = selfSize[o];
+  for (let i = count; i > 1; i--) {
+    const o = vertex[i] - 1;
+    retained[dominator[o]] += retained[o];
+  }
+  return { dominator, retained };
+}
+
+/** All three steps in this thread. */
+export function dominatorsInProcess(
   graph: DominatorGraph,
   retainers: DominatorRetainers,
-): DominatorResult {
-  return dominatorTree(dominatorSearch(graph), retainers);
+  selfSize: Uint32Array,
+): RetainedSizes {
+  return retainedSizes(dominatorTree(dominatorSearch(graph), retainers), selfSize);
 }
 
 /** A dominator worker, started ahead of its work so that its start-up overlaps the caller's. */
 export interface DominatorWorker {
   /** Hands over the graph: the worker starts the depth-first search. */
   search(graph: DominatorGraph): void;
-  /** Hands over the retainer index; resolves to the dominators. Call once, after search(). */
-  finish(retainers: DominatorRetainers): Promise<DominatorResult>;
+  /** Hands over the retainer index: the worker computes the dominators. After search(). */
+  tree(retainers: DominatorRetainers): void;
+  /**
+   * Hands over the final self sizes; resolves to the dominators and retained sizes. Call once,
+   * after tree(): the sizes may arrive while the dominators are still being computed.
+   */
+  finish(selfSize: Uint32Array): Promise<RetainedSizes>;
   /** Ends the worker (also when finish() was never called). */
   stop(): void;
 }
@@ -209,18 +248,21 @@ export function startDominatorWorker(signal?: AbortSignal): DominatorWorker {
     "const { parentPort } = require('node:worker_threads');",
     `const dominatorSearch = ${dominatorSearch.toString()};`,
     `const dominatorTree = ${dominatorTree.toString()};`,
+    `const retainedSizes = ${retainedSizes.toString()};`,
     'let search;',
+    'let tree;',
     'parentPort.on("message", (message) => {',
     '  if (!search) search = dominatorSearch(message);',
-    '  else parentPort.postMessage(dominatorTree(search, message));',
+    '  else if (!tree) tree = dominatorTree(search, message);',
+    '  else parentPort.postMessage(retainedSizes(tree, message));',
     '});',
   ].join('\n');
   const worker = new Worker(source, { eval: true });
-  const result = new Promise<DominatorResult>((resolve, reject) => {
+  const result = new Promise<RetainedSizes>((resolve, reject) => {
     const onAbort = (): void => reject(abortError(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => signal?.removeEventListener('abort', onAbort);
-    worker.once('message', (dominators: DominatorResult) => {
+    worker.once('message', (dominators: RetainedSizes) => {
       done();
       resolve(dominators);
     });
@@ -237,8 +279,9 @@ export function startDominatorWorker(signal?: AbortSignal): DominatorWorker {
   result.catch(() => undefined);
   return {
     search: (graph) => worker.postMessage(graph),
-    finish(retainers) {
-      worker.postMessage(retainers);
+    tree: (retainers) => worker.postMessage(retainers),
+    finish(selfSize) {
+      worker.postMessage(selfSize);
       return result.finally(() => void worker.terminate());
     },
     stop: () => void worker.terminate(),

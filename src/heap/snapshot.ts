@@ -1,9 +1,9 @@
 import {
-  lengauerTarjan,
+  dominatorsInProcess,
   sharedUint32,
   startDominatorWorker,
   type DominatorGraph,
-  type DominatorResult,
+  type RetainedSizes,
 } from './dominators';
 import { abortError } from './errors';
 import type { RawSnapshot } from './reader';
@@ -127,7 +127,7 @@ export class HeapSnapshot {
   /** The edge through which the distance BFS first reached each node: shortest paths in O(1). */
   parentEdge = new Uint32Array(0);
   dominator: Uint32Array = new Uint32Array(0);
-  retained = new Float64Array(0);
+  retained: Float64Array = new Float64Array(0);
   /** String index of each node's class name. */
   classIndex = new Uint32Array(0);
   /** Nodes that have a source location, ascending, and the index of each one's tuple. */
@@ -167,9 +167,10 @@ export class HeapSnapshot {
   }
 
   /**
-   * Runs every analysis step. Dominators (the longest step) run on a worker thread for large
-   * graphs while this thread computes sizes, distances and class names; in-process below
-   * `dominatorWorkerMinNodes`. Yields between steps so a worker host can take a cancellation.
+   * Runs every analysis step. Dominators and retained sizes (the longest steps) run on a
+   * worker thread for large graphs while this thread computes sizes, distances and class names;
+   * in-process below `dominatorWorkerMinNodes`. Yields between steps so a worker host can take
+   * a cancellation.
    */
   static async analyze(
     raw: RawSnapshot,
@@ -197,29 +198,34 @@ export class HeapSnapshot {
         retainerStart: snapshot.retainerStart,
         retainerNode: snapshot.retainerNode,
       };
-      // Where worker threads are unavailable or the worker dies, compute in-process instead.
-      let dominators: Promise<DominatorResult> | undefined = worker
-        ?.finish(retainers)
+      worker?.tree(retainers);
+      await step(() => snapshot.calculateShallowSizes());
+      // The worker adds up retained sizes once it has the dominators; where worker threads are
+      // unavailable or the worker dies, all of it runs in-process instead.
+      const inProcess = (): RetainedSizes =>
+        dominatorsInProcess(essentialGraph, retainers, snapshot.selfSize);
+      let dominators: Promise<RetainedSizes> | undefined = worker
+        ?.finish(snapshot.selfSize)
         .catch((error: unknown) => {
           if (signal?.aborted) throw error;
-          return lengauerTarjan(essentialGraph, retainers);
+          return inProcess();
         });
       // Keep a failure for the await below instead of an unhandled rejection meanwhile.
       dominators?.catch(() => undefined);
       if (!dominators) {
-        let result: DominatorResult | undefined;
-        await step(() => (result = lengauerTarjan(essentialGraph, retainers)));
-        dominators = Promise.resolve(result as DominatorResult);
+        let result: RetainedSizes | undefined;
+        await step(() => (result = inProcess()));
+        dominators = Promise.resolve(result as RetainedSizes);
       }
-      await step(() => snapshot.calculateShallowSizes());
       await step(() => snapshot.calculateDistances());
       await step(() => snapshot.buildLocations());
       await step(() => snapshot.calculateClassNames());
       // Still waiting for the dominators: group the nodes into Summary rows meanwhile.
       await step(() => snapshot.groupClasses());
-      const result = await dominators;
+      const { dominator, retained } = await dominators;
       if (signal?.aborted) throw abortError(signal);
-      snapshot.finishDominators(result);
+      snapshot.dominator = dominator;
+      snapshot.retained = retained;
       return snapshot;
     } finally {
       worker?.stop();
@@ -511,22 +517,6 @@ export class HeapSnapshot {
     return state === 1 ? null : this.weakMaps[state - 2];
   }
 
-  /** Turns Lengauer–Tarjan's output into `dominator` and retained sizes (after shallow sizes). */
-  private finishDominators({ dom, vertex, count }: DominatorResult): void {
-    const { nodeCount, selfSize } = this;
-    // Shift to 0-based ordinals in place (reads o + 1 before the next step overwrites it).
-    for (let o = 0; o < nodeCount; o++) dom[o] = dom[o + 1] - 1;
-    const dominator = dom.subarray(0, nodeCount);
-    const retained = new Float64Array(nodeCount);
-    for (let o = 0; o < nodeCount; o++) retained[o] = selfSize[o];
-    for (let i = count; i > 1; i--) {
-      const o = vertex[i] - 1;
-      retained[dominator[o]] += retained[o];
-    }
-    this.dominator = dominator;
-    this.retained = retained;
-  }
-
   /** BFS distances: user roots first (distance 1), then everything else from the root. */
   private calculateDistances(): void {
     const { nodeCount } = this;
@@ -721,27 +711,38 @@ export class HeapSnapshot {
       count: number;
     }
     const shapes: Shape[] = [];
-    const byHash = new Map<number, number[]>();
+    // Shapes by hash, colliding ones chained: the first shape with a hash, then `sameHash`.
+    const shapeByHash = new Map<number, number>();
+    const sameHash: number[] = [];
+    // Compares a shape with an object's edges in place: most objects repeat a shape seen before.
+    const sameShape = (names: number[], first: number, end: number): boolean => {
+      let k = 0;
+      for (let e = first; e < end; e++) {
+        if (edgeType[e] !== eProperty) continue;
+        if (k === names.length || edgeName[e] !== names[k]) return false;
+        k++;
+      }
+      return k === names.length;
+    };
     const shapeOf = new Int32Array(nodeCount).fill(-1);
     let total = 0;
-    const names: number[] = [];
     for (let n = 0; n < nodeCount; n++) {
       if (!isPlain(n)) continue;
       total++;
-      names.length = 0;
+      const first = firstEdge[n];
+      const end = firstEdge[n + 1];
       let hash = 0;
-      for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
-        if (edgeType[e] !== eProperty) continue;
-        names.push(edgeName[e]);
-        hash = Math.imul(hash ^ edgeName[e], 0x9e3779b1) + 1;
-      }
-      let ids = byHash.get(hash);
-      if (!ids) byHash.set(hash, (ids = []));
-      let id = ids.find((i) => sameNames(shapes[i].names, names));
-      if (id === undefined) {
+      for (let e = first; e < end; e++)
+        if (edgeType[e] === eProperty) hash = Math.imul(hash ^ edgeName[e], 0x9e3779b1) + 1;
+      let id = shapeByHash.get(hash) ?? -1;
+      while (id >= 0 && !sameShape(shapes[id].names, first, end)) id = sameHash[id];
+      if (id < 0) {
+        const names: number[] = [];
+        for (let e = first; e < end; e++) if (edgeType[e] === eProperty) names.push(edgeName[e]);
         id = shapes.length;
-        shapes.push({ names: [...names], count: 0 });
-        ids.push(id);
+        shapes.push({ names, count: 0 });
+        sameHash.push(shapeByHash.get(hash) ?? -1);
+        shapeByHash.set(hash, id);
       }
       shapes[id].count++;
       shapeOf[n] = id;
@@ -872,6 +873,18 @@ export class HeapSnapshot {
     const keyOf = new Int32Array(nodeCount);
     const keyClass: number[] = [];
     const classKey = new Int32Array(this.strings.count).fill(-1);
+    // Per key, grown as keys appear: counts and sizes of the members with a self size.
+    const counts: number[] = [];
+    const sizes: number[] = [];
+    const dists: number[] = [];
+    const addKey = (cls: number, loc: number): number => {
+      keyClass.push(cls);
+      keyLocation.push(loc);
+      counts.push(0);
+      sizes.push(0);
+      dists.push(0x7fffffff);
+      return keyClass.length - 1;
+    };
     // Located objects: keyed by (script, line, column, class), found by hash then compared.
     const located = new Map<number, number[]>();
     const keyLocation: number[] = [];
@@ -880,13 +893,22 @@ export class HeapSnapshot {
     const { locations, meta } = this.raw;
     const lf = meta.locationFields;
     const [si, li, ci] = [lf.indexOf('script_id'), lf.indexOf('line'), lf.indexOf('column')];
+    const sameLocation = (k: number, cls: number, script: number, line: number, column: number) => {
+      const kb = keyLocation[k] * lf.length;
+      return (
+        keyClass[k] === cls &&
+        locations[kb + si] === script &&
+        locations[kb + li] === line &&
+        locations[kb + ci] === column
+      );
+    };
     const { locatedNodes, locatedTuples } = this;
     let next = 0; // the next located node, walked along with n
     for (let n = 0; n < nodeCount; n++) {
       const cls = classIndex[n];
       let loc = -1;
       if (next < locatedNodes.length && locatedNodes[next] === n) loc = locatedTuples[next++];
-      let id: number | undefined;
+      let id = -1;
       if (loc >= 0 && nodeType[n] === object) {
         const b = loc * lf.length;
         const script = locations[b + si];
@@ -899,44 +921,23 @@ export class HeapSnapshot {
           ) ^ cls;
         let ids = located.get(hash);
         if (!ids) located.set(hash, (ids = []));
-        id = ids.find((k) => {
-          const kb = keyLocation[k] * lf.length;
-          return (
-            keyClass[k] === cls &&
-            locations[kb + si] === script &&
-            locations[kb + li] === line &&
-            locations[kb + ci] === column
-          );
-        });
-        if (id === undefined) {
-          id = keyClass.length;
-          keyClass.push(cls);
-          keyLocation.push(loc);
-          ids.push(id);
-        }
+        for (let j = 0; j < ids.length && id < 0; j++)
+          if (sameLocation(ids[j], cls, script, line, column)) id = ids[j];
+        if (id < 0) ids.push((id = addKey(cls, loc)));
       } else {
         id = classKey[cls];
-        if (id < 0) {
-          id = keyClass.length;
-          keyClass.push(cls);
-          keyLocation.push(-1);
-          classKey[cls] = id;
-        }
+        if (id < 0) classKey[cls] = id = addKey(cls, -1);
       }
       keyOf[n] = id;
+      const size = selfSize[n];
+      if (!size) continue;
+      counts[id]++;
+      sizes[id] += size;
+      if (distance[n] < dists[id]) dists[id] = distance[n];
     }
-    const keyCount = keyClass.length;
-    const count = new Float64Array(keyCount);
-    const self = new Float64Array(keyCount);
-    const dist = new Int32Array(keyCount).fill(0x7fffffff);
-    for (let n = 0; n < nodeCount; n++) {
-      const s = selfSize[n];
-      if (!s) continue;
-      const k = keyOf[n];
-      count[k]++;
-      self[k] += s;
-      if (distance[n] < dist[k]) dist[k] = distance[n];
-    }
+    const count = Float64Array.from(counts);
+    const self = Float64Array.from(sizes);
+    const dist = Int32Array.from(dists);
     this.groups = { keyOf, keyClass, count, self, dist };
     return this.groups;
   }
@@ -1035,12 +1036,6 @@ export class HeapSnapshot {
       if (n !== this.root) children[--childStart[dominator[n]]] = n;
     return { childStart, children };
   }
-}
-
-function sameNames(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function formatPropertyName(name: string): string {
