@@ -509,7 +509,12 @@ class SnapshotParser {
     this.edgeTo = new Uint32Array(new SharedArrayBuffer(edgeCount * 4));
   }
 
-  /** Hot loop: digits, commas and whitespace straight into the typed columns of nodes/edges. */
+  /**
+   * Hot loop: digits, commas and whitespace straight into the typed columns of nodes/edges.
+   * Nodes and edges in V8's standard field order take {@link nodeEntries} and
+   * {@link edgeEntries}, whole entries at a time; anything unusual (chunk end, whitespace, bad
+   * values) goes through the general loop here, which also produces the precise errors.
+   */
   private feedNumbers(buf: Buffer, start: number, base: number): number {
     if (this.arrayKind === 'locations') return this.feedLocations(buf, start, base);
     const end = buf.length;
@@ -524,106 +529,21 @@ class SnapshotParser {
     let f = this.field;
     let i = this.count;
     let p = start;
-    // Edges in V8's standard field order take an unrolled path, one whole entry at a time;
-    // anything unusual (chunk end, whitespace, bad values) falls through to the general loop,
-    // which also produces the precise errors.
-    const fastEdges = this.fastEdges;
-    const typeLimit = limits[0];
-    const toLimit = limits[2];
-    const edgeType = this.edgeType;
-    const edgeName = this.edgeName;
-    const edgeTo = this.edgeTo;
     const fastNodes = this.fastNodes;
-    const entry = this.entry;
-    const keepNames = this.nodeName.length > 0;
-    const edgeCounts = this.firstEdge.length > 0 ? this.firstEdge : null;
+    const fastEdges = this.fastEdges;
     const nameField = this.nameField;
     const nodes = this.arrayKind === 'nodes';
     let maxName = nodes ? this.maxNodeName : this.maxEdgeName;
-    const keepDetachedness = this.nodeDetachedness.length > 0;
     while (p < end) {
-      if (fastNodes && st === 0 && f === 0 && i < cap && end - p > 120) {
-        // Nodes in V8's standard order: type, name, id, self_size, edge_count, trace_node_id
-        // [, detachedness]; parsed a whole entry at a time, like edges below.
-        let q = p;
-        let ok = true;
-        for (let k = 0; k < fc && ok; k++) {
-          let c = buf[q];
-          if (c < 48 || c > 57) {
-            ok = false;
-            break;
-          }
-          let w = 0;
-          do {
-            w = w * 10 + (c - 48);
-            c = buf[++q];
-          } while (c >= 48 && c <= 57);
-          if (k < fc - 1) ok = c === 0x2c;
-          else if (c === 0x0a && buf[q + 1] === 0x2c) q++;
-          else ok = c === 0x2c;
-          q++;
-          entry[k] = w;
-          ok = ok && w < limits[k];
-        }
-        if (ok) {
-          if (keepNames) {
-            this.nodeType[i] = entry[0];
-            this.nodeName[i] = entry[1];
-            this.nodeSelfSize[i] = entry[3];
-          }
-          this.nodeId[i] = entry[2];
-          if (edgeCounts !== null) edgeCounts[i + 1] = entry[4];
-          if (entry[1] > maxName) maxName = entry[1];
-          if (keepDetachedness) this.nodeDetachedness[i] = entry[6];
-          i++;
-          p = q;
-          continue;
-        }
-      }
-      if (fastEdges && st === 0 && f === 0 && i < cap && end - p > 40) {
-        let q = p;
-        let c = buf[q];
-        let a = 0;
-        let b = 0;
-        let t = 0;
-        let ok = c >= 48 && c <= 57;
-        if (ok) {
-          do {
-            a = a * 10 + (c - 48);
-            c = buf[++q];
-          } while (c >= 48 && c <= 57);
-          c = buf[++q];
-          ok = buf[q - 1] === 0x2c && c >= 48 && c <= 57;
-        }
-        if (ok) {
-          do {
-            b = b * 10 + (c - 48);
-            c = buf[++q];
-          } while (c >= 48 && c <= 57);
-          c = buf[++q];
-          ok = buf[q - 1] === 0x2c && c >= 48 && c <= 57;
-        }
-        if (ok) {
-          do {
-            t = t * 10 + (c - 48);
-            c = buf[++q];
-          } while (c >= 48 && c <= 57);
-          // The separator: ',' or a newline followed by ','.
-          if (c === 0x0a && buf[q + 1] === 0x2c) q++;
-          else ok = c === 0x2c;
-        }
-        // to_node must be a multiple of the node field count. The quotient is below the node
-        // count, so an int32 test replaces the much slower floating-point modulo.
-        const to = t / div;
-        if (ok && a < typeLimit && b <= U32_MAX && t < toLimit && (to | 0) === to) {
-          edgeType[i] = a;
-          edgeName[i] = b;
-          edgeTo[i] = to;
-          if (b > maxName) maxName = b;
-          i++;
-          p = q + 1;
-          continue;
-        }
+      if (st === 0 && f === 0 && (fastNodes || fastEdges)) {
+        this.count = i;
+        if (nodes) this.maxNodeName = maxName;
+        else this.maxEdgeName = maxName;
+        const after = fastNodes ? this.nodeEntries(buf, p) : this.edgeEntries(buf, p);
+        i = this.count;
+        maxName = nodes ? this.maxNodeName : this.maxEdgeName;
+        p = after;
+        if (p === end) break;
       }
       let c = buf[p];
       if (c >= 48 && c <= 57) {
@@ -697,6 +617,124 @@ class SnapshotParser {
     this.count = i;
     if (nodes) this.maxNodeName = maxName;
     else this.maxEdgeName = maxName;
+    return p;
+  }
+
+  /**
+   * Whole node entries in V8's standard order (type, name, id, self_size, edge_count,
+   * trace_node_id[, detachedness]) from `p` on, as far as they are well-formed and the chunk
+   * holds them; returns where it stopped. A method of its own, so that the optimising compiler
+   * sees only node entries here and edge entries in {@link edgeEntries}: one loop for both kept
+   * throwing its compiled code away at each new kind of value (five times per file).
+   */
+  private nodeEntries(buf: Buffer, p: number): number {
+    const end = buf.length;
+    const fc = this.fieldCount;
+    const limits = this.limitArr;
+    const cap = this.capacity;
+    const entry = this.entry;
+    const keepNames = this.nodeName.length > 0;
+    const edgeCounts = this.firstEdge.length > 0 ? this.firstEdge : null;
+    const keepDetachedness = this.nodeDetachedness.length > 0;
+    let maxName = this.maxNodeName;
+    let i = this.count;
+    while (i < cap && end - p > 120) {
+      let q = p;
+      let ok = true;
+      for (let k = 0; k < fc && ok; k++) {
+        let c = buf[q];
+        if (c < 48 || c > 57) {
+          ok = false;
+          break;
+        }
+        let w = 0;
+        do {
+          w = w * 10 + (c - 48);
+          c = buf[++q];
+        } while (c >= 48 && c <= 57);
+        if (k < fc - 1) ok = c === 0x2c;
+        else if (c === 0x0a && buf[q + 1] === 0x2c) q++;
+        else ok = c === 0x2c;
+        q++;
+        entry[k] = w;
+        ok = ok && w < limits[k];
+      }
+      if (!ok) break;
+      if (keepNames) {
+        this.nodeType[i] = entry[0];
+        this.nodeName[i] = entry[1];
+        this.nodeSelfSize[i] = entry[3];
+      }
+      this.nodeId[i] = entry[2];
+      if (edgeCounts !== null) edgeCounts[i + 1] = entry[4];
+      if (keepDetachedness) this.nodeDetachedness[i] = entry[6];
+      if (entry[1] > maxName) maxName = entry[1];
+      i++;
+      p = q;
+    }
+    this.count = i;
+    this.maxNodeName = maxName;
+    return p;
+  }
+
+  /** Whole edge entries (type, name_or_index, to_node), like {@link nodeEntries}. */
+  private edgeEntries(buf: Buffer, p: number): number {
+    const end = buf.length;
+    const limits = this.limitArr;
+    const typeLimit = limits[0];
+    const toLimit = limits[2];
+    const div = this.divisor;
+    const cap = this.capacity;
+    const edgeType = this.edgeType;
+    const edgeName = this.edgeName;
+    const edgeTo = this.edgeTo;
+    let maxName = this.maxEdgeName;
+    let i = this.count;
+    while (i < cap && end - p > 40) {
+      let q = p;
+      let c = buf[q];
+      let a = 0;
+      let b = 0;
+      let t = 0;
+      let ok = c >= 48 && c <= 57;
+      if (ok) {
+        do {
+          a = a * 10 + (c - 48);
+          c = buf[++q];
+        } while (c >= 48 && c <= 57);
+        c = buf[++q];
+        ok = buf[q - 1] === 0x2c && c >= 48 && c <= 57;
+      }
+      if (ok) {
+        do {
+          b = b * 10 + (c - 48);
+          c = buf[++q];
+        } while (c >= 48 && c <= 57);
+        c = buf[++q];
+        ok = buf[q - 1] === 0x2c && c >= 48 && c <= 57;
+      }
+      if (ok) {
+        do {
+          t = t * 10 + (c - 48);
+          c = buf[++q];
+        } while (c >= 48 && c <= 57);
+        // The separator: ',' or a newline followed by ','.
+        if (c === 0x0a && buf[q + 1] === 0x2c) q++;
+        else ok = c === 0x2c;
+      }
+      // to_node must be a multiple of the node field count. The quotient is below the node
+      // count, so an int32 test replaces the much slower floating-point modulo.
+      const to = t / div;
+      if (!(ok && a < typeLimit && b <= U32_MAX && t < toLimit && (to | 0) === to)) break;
+      edgeType[i] = a;
+      edgeName[i] = b;
+      edgeTo[i] = to;
+      if (b > maxName) maxName = b;
+      i++;
+      p = q + 1;
+    }
+    this.count = i;
+    this.maxEdgeName = maxName;
     return p;
   }
 
