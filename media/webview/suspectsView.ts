@@ -223,7 +223,10 @@ export class SuspectsView {
     const body = el('div', 'suspect-body');
     body.append(el('div', 'section-label', 'Retainer path'));
     const path = el('ol', 'path');
-    path.setAttribute('aria-label', `Retainer path of ${suspect.name}, from the GC roots`);
+    path.setAttribute(
+      'aria-label',
+      `Retainer path of ${suspect.name}, from its root to the object`,
+    );
     // The growing container is the step to fix: mark where the path passes through it.
     const ownerStep = suspect.owner === undefined ? -1 : suspect.path.lastIndexOf(suspect.owner);
     suspect.path.forEach((step, stepIndex) => {

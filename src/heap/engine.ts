@@ -1,7 +1,7 @@
 import { diffLoaded, openSnapshot, summarize } from './index';
 import { pinpointSuspects } from './ownerLine';
 import { HeapSnapshotError } from './errors';
-import { pathLabels, retainerPath, sourceLocation } from './paths';
+import { pathLabels, preferredRetainerPath, sourceLocation } from './paths';
 import type {
   EdgeRow,
   HeapMethod,
@@ -224,7 +224,8 @@ export class HeapEngine {
     const snapshot = this.snapshot(handle);
     if (!Number.isInteger(node) || node < 0 || node >= snapshot.nodeCount)
       throw new HeapSnapshotError(`node ${node} is not in this snapshot`, 0, 'query');
-    const path = retainerPath(snapshot, node);
+    // The same kind of path as a suspect's example, so a node reads the same in both views.
+    const path = preferredRetainerPath(snapshot, node);
     const location = sourceLocation(snapshot, node, scripts ? (id) => scripts[id] : undefined);
     return {
       labels: pathLabels(snapshot, path),

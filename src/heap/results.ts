@@ -39,7 +39,10 @@ export interface LeakSuspect {
   name: string;
   count: number;
   retainedSize: number;
-  /** One example retainer path from the GC roots, as readable steps, e.g. `(global)`, `activeSessionsCache`, `4711`. */
+  /**
+   * One example retainer path, as readable steps from where it starts (the global object, a
+   * module scope or a GC root), e.g. `(module service.js)`, `activeSessionsCache`, `4711`.
+   */
   path: string[];
   /** The variable or property that holds the group (the growing container), e.g. `activeSessionsCache`. */
   owner?: string;
