@@ -50,12 +50,33 @@ export function findSuspects(
       if (retained[n] > retained[group.example]) group.example = n;
     } else groups.set(key, { key, example: n, count: 1, retainedSize: retained[n] });
   }
-  const ranked = [...groups.values()].sort(
-    (a, b) => b.retainedSize - a.retainedSize || b.count - a.count,
-  );
-  return ranked
-    .slice(0, options.top ?? 10)
-    .map((group) => describe(snapshot, group, survivors, options.resolveScript));
+  const ranked = [...groups.values()].sort(bySizeThenCount);
+  // Groups differ by their BFS paths, but two of them can show the same preferred path (the
+  // BFS met one string through a timer list and its twin through the module): those are one
+  // row. Describing stops at `top` rows, or after a bounded number of groups.
+  const top = options.top ?? 10;
+  const rows = new Map<string, LeakSuspect>();
+  for (const group of ranked.slice(0, top * MERGE_LOOKAHEAD)) {
+    if (rows.size === top) break;
+    const suspect = describe(snapshot, group, survivors, options.resolveScript);
+    const key = `${suspect.name}\u0001${normaliseLabels(suspect.path).join('\u0000')}`;
+    const same = rows.get(key);
+    if (same) {
+      same.count += suspect.count;
+      same.retainedSize += suspect.retainedSize;
+    } else rows.set(key, suspect);
+  }
+  return [...rows.values()].sort(bySizeThenCount);
+}
+
+/** How many groups per row asked for may be described while merging rows that read alike. */
+const MERGE_LOOKAHEAD = 4;
+
+function bySizeThenCount(
+  a: { retainedSize: number; count: number },
+  b: { retainedSize: number; count: number },
+): number {
+  return b.retainedSize - a.retainedSize || b.count - a.count;
 }
 
 /** Normalised path shape of a node, memoised on the path's parents (siblings share them). */
