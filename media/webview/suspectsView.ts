@@ -21,6 +21,9 @@ import { HostRequestError, RequestDroppedError, type HostClient } from './hostCl
 import { pick, snapshotOption, stillCapturing, usableSnapshots } from './snapshots';
 import type { UiState } from './state';
 
+/** Suspects retaining less than this share of the first suspect's size are folded away. */
+const MINOR_SHARE = 0.01;
+
 /** A location's file as people read it: ES modules are named by `file://` URL, shown as a path. */
 function displayPath(file: string): string {
   if (!file.startsWith('file://')) return file;
@@ -193,7 +196,14 @@ export class SuspectsView {
       );
       return;
     }
-    const count = result.suspects.length;
+    // Suspects far smaller than the first are folded away: a service's own connections and
+    // timers survive any three snapshots, and a dozen rows of them bury the one that grows.
+    const [first] = result.suspects;
+    const isMinor = (suspect: LeakSuspect): boolean =>
+      suspect !== first && suspect.retainedSize < first.retainedSize * MINOR_SHARE;
+    const main = result.suspects.filter((suspect) => !isMinor(suspect));
+    const minor = result.suspects.filter(isMinor);
+    const count = main.length;
     const heading = el(
       'h2',
       'results-heading',
@@ -201,8 +211,34 @@ export class SuspectsView {
     );
     this.results.replaceChildren(
       heading,
-      ...result.suspects.map((suspect, index) => this.renderSuspect(suspect, index)),
+      ...main.map((suspect, index) => this.renderSuspect(suspect, index)),
     );
+    if (minor.length > 0) this.results.append(this.renderMinor(minor));
+  }
+
+  /** The smaller suspects behind one collapsed row, each still a full card when opened. */
+  private renderMinor(minor: readonly LeakSuspect[]): HTMLElement {
+    const fold = el('details', 'minor-suspects');
+    const summary = el('summary', 'suspect-summary');
+    const total = minor.reduce((sum, suspect) => sum + suspect.retainedSize, 0);
+    summary.append(
+      icon('chevron-right', 'twisty'),
+      el(
+        'span',
+        undefined,
+        `${formatCount(minor.length)} smaller suspect${minor.length === 1 ? '' : 's'}`,
+      ),
+      el('span', 'suspect-size', `${formatBytes(total)} retained in all`),
+    );
+    const note = el(
+      'p',
+      'minor-note',
+      `Each retains less than ${MINOR_SHARE * 100}% of what the first suspect does. Objects that small often survive for good reasons (open connections, pending timers); open one to check.`,
+    );
+    const cards = el('div', 'minor-list');
+    cards.append(...minor.map((suspect) => this.renderSuspect(suspect, -1)));
+    fold.append(summary, note, cards);
+    return fold;
   }
 
   private renderSuspect(suspect: LeakSuspect, index: number): HTMLElement {

@@ -11,6 +11,13 @@ before(async () => {
 after(async () => {
   await host?.close();
 });
+/** The suspect card whose class name is exactly `name`. */
+function cardNamed(name: string) {
+  return host.page.locator('details.suspect', {
+    has: host.page.locator('.suspect-name', { hasText: new RegExp(`^${name}$`) }),
+  });
+}
+
 beforeEach(async () => {
   await host.page.evaluate(() => sessionStorage.clear());
   await host.reload();
@@ -51,7 +58,7 @@ test('pushed suspects render with the first one expanded and its retainer path a
   assert.equal(await first.locator('.path .path-arrow').count(), 4, 'an arrow between steps');
   assert.equal(await first.locator('.suspect-owner').textContent(), 'held by activeSessionsCache');
   assert.deepEqual(await first.locator('.chip.owner').allTextContents(), ['activeSessionsCache']);
-  assert.equal(await cards.nth(2).locator('.chip.owner').count(), 0, 'no owner, no mark');
+  assert.equal(await cardNamed('Object').locator('.chip.owner').count(), 0, 'no owner, no mark');
   assert.equal(
     await first.locator('.location-text').textContent(),
     '/work/exercises/user-sessions/app/user/server.js:43',
@@ -64,7 +71,9 @@ test('pushed suspects render with the first one expanded and its retainer path a
 
 test('hostile class names, edge names and files render as text', async () => {
   await host.send(init({ view: 'suspects', suspects: result }));
-  const card = host.page.locator('details.suspect').nth(1);
+  // 64 bytes against 3.1 MB: the hostile suspect sits among the smaller ones.
+  await host.page.locator('.minor-suspects > summary').click();
+  const card = host.page.locator('.minor-suspects details.suspect');
   await card.locator('summary').click();
   assert.equal(await card.locator('.suspect-name').textContent(), hostile);
   assert.deepEqual(await card.locator('.chip').allTextContents(), ['(GC roots)', hostile, 'cache']);
@@ -94,11 +103,33 @@ test('Go to source with the keyboard posts openSource with the location', async 
     column: 3,
   });
   // A suspect without a location says why instead of offering a dead button.
-  const third = host.page.locator('details.suspect').nth(2);
-  await third.locator('summary').focus();
+  const unlocated = cardNamed('Object');
+  await unlocated.locator('summary').focus();
   await host.page.keyboard.press('Enter');
-  assert.equal(await third.getByRole('button', { name: 'Go to source' }).count(), 0);
-  assert.match((await third.textContent()) ?? '', /No source location/);
+  assert.equal(await unlocated.getByRole('button', { name: 'Go to source' }).count(), 0);
+  assert.match((await unlocated.textContent()) ?? '', /No source location/);
+});
+
+test('suspects under 1% of the first are folded into one collapsed row', async () => {
+  await host.send(init({ view: 'suspects', suspects: result }));
+  // 3.1 MB and 50 KB (1.5%) stay in the list; 64 bytes go into the fold.
+  assert.equal(await host.page.locator('.results-heading').textContent(), '2 leak suspects');
+  assert.deepEqual(
+    await host.page.locator('.suspect-list > details.suspect .suspect-name').allTextContents(),
+    ['(array)', 'Object'],
+  );
+  const fold = host.page.locator('.minor-suspects');
+  assert.equal(
+    await fold.locator('> summary').textContent(),
+    '1 smaller suspect64 B retained in all',
+  );
+  assert.equal(await fold.evaluate((d) => (d as HTMLDetailsElement).open), false);
+  assert.equal(await fold.locator('details.suspect').isVisible(), false);
+  await fold.locator('> summary').focus();
+  await host.page.keyboard.press('Enter');
+  assert.equal(await fold.locator('details.suspect').isVisible(), true);
+  assert.match((await fold.locator('.minor-note').textContent()) ?? '', /less than 1%/);
+  await host.screenshot('suspects-minor');
 });
 
 test('Find leaks asks for the last three ready snapshots and shows the answer', async () => {
