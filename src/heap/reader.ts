@@ -127,10 +127,9 @@ class SnapshotParser {
   private capacity = 0;
   /** Field of the array being parsed that indexes the string table (-1: none). */
   private nameField = -1;
-  // The largest string index a node or edge names, so that finish() can skip the exact check
-  // (a pass over every edge) when the largest is in range, which it always is in a good file.
-  private maxNodeName = 0;
-  private maxEdgeName = 0;
+  // The largest string index any node or edge names, so that finish() can skip the exact
+  // checks (a pass over every edge) when it is in range, which it always is in a good file.
+  private maxName = 0;
   private fastEdges = false;
   private fastNodes = false;
   private readonly entry = new Float64Array(8);
@@ -532,17 +531,11 @@ class SnapshotParser {
     const fastNodes = this.fastNodes;
     const fastEdges = this.fastEdges;
     const nameField = this.nameField;
-    const nodes = this.arrayKind === 'nodes';
-    let maxName = nodes ? this.maxNodeName : this.maxEdgeName;
     while (p < end) {
       if (st === 0 && f === 0 && (fastNodes || fastEdges)) {
         this.count = i;
-        if (nodes) this.maxNodeName = maxName;
-        else this.maxEdgeName = maxName;
-        const after = fastNodes ? this.nodeEntries(buf, p) : this.edgeEntries(buf, p);
+        p = fastNodes ? this.nodeEntries(buf, p) : this.edgeEntries(buf, p);
         i = this.count;
-        maxName = nodes ? this.maxNodeName : this.maxEdgeName;
-        p = after;
         if (p === end) break;
       }
       let c = buf[p];
@@ -579,7 +572,7 @@ class SnapshotParser {
               );
             v = v / div;
           }
-          if (f === nameField && v > maxName) maxName = v;
+          if (f === nameField && v > this.maxName) this.maxName = v;
           const col = cols[f];
           if (col !== null) col[i] = v;
           if (++f === fc) {
@@ -599,8 +592,6 @@ class SnapshotParser {
           this.numState = 0;
           this.count = i;
           this.field = f;
-          if (nodes) this.maxNodeName = maxName;
-          else this.maxEdgeName = maxName;
           this.finishNumbers(base + p);
           this.state = Top.CommaOrEnd;
           return p + 1;
@@ -615,8 +606,6 @@ class SnapshotParser {
     this.value = v;
     this.field = f;
     this.count = i;
-    if (nodes) this.maxNodeName = maxName;
-    else this.maxEdgeName = maxName;
     return p;
   }
 
@@ -636,7 +625,7 @@ class SnapshotParser {
     const keepNames = this.nodeName.length > 0;
     const edgeCounts = this.firstEdge.length > 0 ? this.firstEdge : null;
     const keepDetachedness = this.nodeDetachedness.length > 0;
-    let maxName = this.maxNodeName;
+    let maxName = this.maxName;
     let i = this.count;
     while (i < cap && end - p > 120) {
       let q = p;
@@ -673,7 +662,7 @@ class SnapshotParser {
       p = q;
     }
     this.count = i;
-    this.maxNodeName = maxName;
+    this.maxName = maxName;
     return p;
   }
 
@@ -688,7 +677,7 @@ class SnapshotParser {
     const edgeType = this.edgeType;
     const edgeName = this.edgeName;
     const edgeTo = this.edgeTo;
-    let maxName = this.maxEdgeName;
+    let maxName = this.maxName;
     let i = this.count;
     while (i < cap && end - p > 40) {
       let q = p;
@@ -734,7 +723,7 @@ class SnapshotParser {
       p = q + 1;
     }
     this.count = i;
-    this.maxEdgeName = maxName;
+    this.maxName = maxName;
     return p;
   }
 
@@ -948,7 +937,10 @@ class SnapshotParser {
       if (!this.seen.has(required)) this.fail(`missing the "${required}" section`, atEnd);
     const { nodeCount, edgeCount } = meta;
     const stringCount = this.strings.count;
-    if (this.mode !== 'ids' && this.maxNodeName >= stringCount) {
+    // Element and hidden edges name an index, not a string, and may exceed the table; only
+    // look closer when some name does.
+    const nameOutOfRange = this.maxName >= stringCount;
+    if (this.mode !== 'ids' && nameOutOfRange) {
       this.section = 'nodes';
       for (let i = 0; i < nodeCount; i++)
         if (this.nodeName[i] >= stringCount)
@@ -965,9 +957,7 @@ class SnapshotParser {
       }
       if (e !== edgeCount)
         this.fail(`the nodes' edge counts add up to ${e}, but edge_count is ${edgeCount}`, atEnd);
-      // Element and hidden edges name an index, not a string, and may exceed the table; only
-      // look closer when some name does.
-      if (this.maxEdgeName >= stringCount) {
+      if (nameOutOfRange) {
         this.section = 'edges';
         const element = meta.edgeTypes.indexOf('element');
         const hidden = meta.edgeTypes.indexOf('hidden');
