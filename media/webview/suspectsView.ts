@@ -34,6 +34,24 @@ function displayPath(file: string): string {
   }
 }
 
+const VERDICTS = {
+  leak: { icon: 'warning', title: 'Leak' },
+  'no-leak': { icon: 'pass', title: 'No leak' },
+  inconclusive: { icon: 'question', title: 'Inconclusive' },
+} as const;
+
+/** Find Leak's verdict over the suspects: what it is, why, and what would settle it. */
+function renderVerdict(verdict: NonNullable<SuspectsResult['verdict']>): HTMLElement {
+  const shown = VERDICTS[verdict.verdict];
+  const box = el('div', `verdict verdict-${verdict.verdict}`);
+  box.setAttribute('role', 'status');
+  const title = el('p', 'verdict-title');
+  title.append(icon(shown.icon, 'verdict-icon'), el('span', undefined, shown.title));
+  box.append(title, el('p', 'verdict-reason', verdict.reason));
+  if (verdict.advice) box.append(el('p', 'verdict-advice', verdict.advice));
+  return box;
+}
+
 /**
  * The Leak suspects tab: pick baseline, target and final snapshots, run the three-snapshot
  * technique on the host and show each suspect with its retainer path and source location.
@@ -186,8 +204,10 @@ export class SuspectsView {
       this.results.replaceChildren();
       return;
     }
+    const verdict = result.verdict ? [renderVerdict(result.verdict)] : [];
     if (result.suspects.length === 0) {
       this.results.replaceChildren(
+        ...verdict,
         emptyState(
           'pass',
           'No leak suspects',
@@ -210,6 +230,7 @@ export class SuspectsView {
       `${formatCount(count)} leak suspect${count === 1 ? '' : 's'}`,
     );
     this.results.replaceChildren(
+      ...verdict,
       heading,
       ...main.map((suspect, index) => this.renderSuspect(suspect, index)),
     );
@@ -250,30 +271,43 @@ export class SuspectsView {
       el('span', 'suspect-name', suspect.name),
       el('span', 'badge', `×${formatCount(suspect.count)}`),
     );
-    if (suspect.owner !== undefined) {
-      const owner = el('span', 'suspect-owner', 'held by ');
-      owner.append(el('code', undefined, suspect.owner));
+    // "held by sessions in MemoryStore": the variable or property, then whose it is.
+    if (suspect.owner !== undefined || suspect.container !== undefined) {
+      const owner = el('span', 'suspect-owner');
+      if (suspect.owner !== undefined)
+        owner.append('held by ', el('code', 'owner-name', suspect.owner));
+      if (suspect.container !== undefined) {
+        owner.append(suspect.owner === undefined ? 'in ' : ' in ');
+        const container = el('code', 'container-class', suspect.container);
+        container.title = 'Class of the object that holds them';
+        owner.append(container);
+      }
       summary.append(owner);
     }
     summary.append(el('span', 'suspect-size', `${formatBytes(suspect.retainedSize)} retained`));
     const body = el('div', 'suspect-body');
     body.append(el('div', 'section-label', 'Retainer path'));
-    const path = el('ol', 'path');
-    path.setAttribute(
-      'aria-label',
-      `Retainer path of ${suspect.name}, from its root to the object`,
+    body.append(
+      this.renderPath(
+        suspect.path,
+        suspect.owner,
+        `Retainer path of ${suspect.name}, from its root to the object`,
+      ),
     );
-    // The growing container is the step to fix: mark where the path passes through it.
-    const ownerStep = suspect.owner === undefined ? -1 : suspect.path.lastIndexOf(suspect.owner);
-    suspect.path.forEach((step, stepIndex) => {
-      const item = el('li', 'path-step');
-      if (stepIndex > 0) item.append(icon('arrow-right', 'path-arrow'));
-      const chip = el('span', stepIndex === ownerStep ? 'chip owner' : 'chip', step);
-      if (stepIndex === ownerStep) chip.title = 'The container that keeps growing';
-      item.append(chip);
-      path.append(item);
-    });
-    body.append(path);
+    // Other routes that keep the same object alive: the leak is fixed only when all let go.
+    const others = (suspect.routes ?? []).slice(1);
+    if (others.length > 0) {
+      body.append(el('div', 'section-label', 'Also retained through'));
+      others.forEach((route, index) => {
+        const path = this.renderPath(
+          route,
+          undefined,
+          `Retention route ${index + 2} of ${suspect.name}, from its root to the object`,
+        );
+        path.classList.add('route');
+        body.append(path);
+      });
+    }
 
     const where = el('div', 'location');
     const location = suspect.location;
@@ -298,5 +332,26 @@ export class SuspectsView {
     body.append(where);
     card.append(summary, body);
     return card;
+  }
+
+  /** A path as chips with arrows between them; the step into the owner, if named, is marked. */
+  private renderPath(
+    steps: readonly string[],
+    owner: string | undefined,
+    label: string,
+  ): HTMLOListElement {
+    const path = el('ol', 'path');
+    path.setAttribute('aria-label', label);
+    // The growing container is the step to fix: mark where the path passes through it.
+    const ownerStep = owner === undefined ? -1 : steps.lastIndexOf(owner);
+    steps.forEach((step, stepIndex) => {
+      const item = el('li', 'path-step');
+      if (stepIndex > 0) item.append(icon('arrow-right', 'path-arrow'));
+      const chip = el('span', stepIndex === ownerStep ? 'chip owner' : 'chip', step);
+      if (stepIndex === ownerStep) chip.title = 'The container that keeps growing';
+      item.append(chip);
+      path.append(item);
+    });
+    return path;
   }
 }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { SourceMapping } from 'node:module';
+import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSourceMap, sourcePath } from '../heap/sourceMaps';
 import { hashFiles, sha256, toNative } from './files';
 
 /** A 1-based position in a file, as the heap engine reports suspects' locations. */
@@ -10,9 +10,6 @@ export interface FileLocation {
   line: number;
   column: number;
 }
-
-const INLINE_MAP =
-  /\/\/[#@] sourceMappingURL=data:application\/json[^,]*;base64,([A-Za-z0-9+/=]+)\s*$/;
 
 function toPath(file: string): string {
   return file.startsWith('file://') ? fileURLToPath(file) : file;
@@ -26,26 +23,10 @@ function inside(dir: string, file: string): string | undefined {
   return rel.split(sep).join('/');
 }
 
-async function inlineSourceMap(file: string): Promise<SourceMapPayload | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const match = INLINE_MAP.exec(text);
-  if (!match) return undefined;
-  try {
-    return JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')) as SourceMapPayload;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Maps locations found in a set-up copy of an exercise's app (`copyDir`) to the exercise's own
  * app folder (`appDir`), so they stay valid after the copy is removed. A file that setup built
- * and that carries an inline source map is traced to its source: the map's path when it names a
+ * and that carries a source map (inline or a `.map` file) is traced to its source: the map's path when it names a
  * file of the app, else the app file whose text equals the map's embedded source (transpilers
  * often record only the base name). Other files keep their relative path; locations outside the
  * copy are returned as they are.
@@ -64,16 +45,14 @@ export async function createLocationMapper(
     const rel = inside(copyDir, file);
     if (rel === undefined) return location;
     const fallback = { ...location, file: toNative(appDir, rel) };
-    const payload = await inlineSourceMap(file);
-    if (!payload) return fallback;
-    const entry = new SourceMap(payload).findEntry(location.line - 1, location.column - 1);
+    const loaded = await readSourceMap(file);
+    if (!loaded) return fallback;
+    const { payload } = loaded;
+    const entry = loaded.map.findEntry(location.line - 1, location.column - 1);
     if (!('originalSource' in entry)) return fallback;
     const mapped = entry as SourceMapping;
     const index = payload.sources.indexOf(mapped.originalSource);
-    const named = inside(
-      copyDir,
-      resolve(dirname(file), payload.sourceRoot ?? '', toPath(mapped.originalSource)),
-    );
+    const named = inside(copyDir, sourcePath(loaded, mapped.originalSource));
     const content = payload.sourcesContent?.[index];
     const source =
       named !== undefined && named in appFiles

@@ -75,6 +75,8 @@ export interface SuspectsResult {
   targetId: string;
   finalId: string;
   suspects: LeakSuspect[];
+  /** Find Leak's verdict on the run that took the three snapshots. */
+  verdict?: { verdict: 'leak' | 'no-leak' | 'inconclusive'; reason: string; advice?: string };
 }
 
 /** Requests the webview may make, each with its parameters and the result the host returns. */

@@ -6,6 +6,8 @@ import { readSnapshot, type ReadMode, type RawSnapshot } from './reader';
 import type { ClassSummary, DiffResult, ScriptResolver, SummaryResult } from './results';
 import { HeapSnapshot } from './snapshot';
 import { findSuspects } from './suspects';
+import { traceLookup } from './allocations';
+import { survivorTotals } from './survivors';
 
 export { HeapSnapshotError } from './errors';
 export { HeapSnapshot } from './snapshot';
@@ -146,6 +148,12 @@ export function diffLoaded(
   const suspects =
     options.suspects === false
       ? []
-      : findSuspects(latest, survivors, { top: options.top, resolveScript: options.resolveScript });
-  return { classes, suspects };
+      : findSuspects(latest, survivors, {
+          top: options.top,
+          resolveScript: options.resolveScript,
+          traces: traceLookup(latest.raw, target),
+        });
+  return target
+    ? { classes, suspects, survivors: survivorTotals(latest, survivors) }
+    : { classes, suspects };
 }

@@ -1,36 +1,30 @@
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { DiffResult, SourceLocation } from './results';
-
-/** Larger files are not read: a generated bundle is no place to point a learner at. */
-const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+import {
+  allocationLine,
+  callLine,
+  classifyStack,
+  frameOrigin,
+  functionRange,
+  isModuleFrame,
+  type LineRange,
+} from './allocations';
+import type { AllocationSite, DiffResult, LeakSuspect, SourceLocation } from './results';
+import { MAX_SOURCE_BYTES, SourceFiles, toPath } from './sourceMaps';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
- * V8 records where functions are, not where variables are: objects held by a module-level
- * `const cache = {}` are located at whichever closure captures `cache`. Given the owner's name,
- * this finds the line in that file where the owner is added to — `cache[key] = …`,
- * `cache.set(`, `.push(`, `.add(`, `.unshift(` — or else where it is declared, so "Go to
- * source" lands on the guilty line. Returns the location unchanged when neither is found.
+ * The line in `lines` (within `range`, 0-based lines) where `owner` is added to —
+ * `cache[key] = …`, `cache.set(`, `.push(`, `.add(`, `.unshift(` — or else where it is
+ * declared; 1-based. Undefined when `owner` is not a plain name or neither is found.
  */
-export async function pinpointOwner(
-  location: SourceLocation,
+export function findOwnerStore(
+  lines: string[],
   owner: string | undefined,
-): Promise<SourceLocation> {
-  if (!owner || !/^[A-Za-z_$][\w$]*$/.test(owner)) return location;
-  const file = location.file.startsWith('file://') ? fileURLToPath(location.file) : location.file;
-  if (!isAbsolute(file)) return location;
-  let text: string;
-  try {
-    if ((await stat(file)).size > MAX_SOURCE_BYTES) return location;
-    text = await readFile(file, 'utf8');
-  } catch {
-    return location;
-  }
+  range: LineRange = { from: 0, to: lines.length },
+): { line: number; column: number } | undefined {
+  if (!owner || !/^[A-Za-z_$][\w$]*$/.test(owner)) return undefined;
   const name = escapeRegExp(owner);
   // `owner` as a variable or as a property (`this.owner`), not as part of a longer name.
   const ref = `(?<![\\w$])${name}(?![\\w$])`;
@@ -40,26 +34,139 @@ export async function pinpointOwner(
     new RegExp(`(?:const|let|var)\\s+${ref}`),
     new RegExp(`${ref}\\s*=(?!=)`),
   ];
-  const lines = text.split('\n');
   for (const pattern of patterns) {
-    for (const [index, line] of lines.entries()) {
+    for (let index = range.from; index < range.to; index++) {
+      const line = lines[index]!;
       const trimmed = line.trimStart();
       if (trimmed.startsWith('//') || trimmed.startsWith('*')) continue;
       const match = pattern.exec(line);
-      if (match) return { file: location.file, line: index + 1, column: match.index + 1 };
+      if (match) return { line: index + 1, column: match.index + 1 };
     }
   }
-  return location;
+  return undefined;
 }
 
-/** Moves each suspect's location to the line that adds to its owner (see `pinpointOwner`). */
+/**
+ * V8 records where functions are, not where variables are: objects held by a module-level
+ * `const cache = {}` are located at whichever closure captures `cache`. Given the owner's name,
+ * this finds the line in that file where the owner is added to (see {@link findOwnerStore}),
+ * so "Go to source" lands on the guilty line. Returns the location unchanged when not found.
+ */
+export async function pinpointOwner(
+  location: SourceLocation,
+  owner: string | undefined,
+  files = new SourceFiles(),
+): Promise<SourceLocation> {
+  if (!owner || !toPath(location.file)) return location;
+  const text = await files.text(location.file);
+  // A generated bundle is no place to point a learner at.
+  if (text === undefined || text.length > MAX_SOURCE_BYTES) return location;
+  const found = findOwnerStore(text.split('\n'), owner);
+  return found ? { file: location.file, ...found } : location;
+}
+
+/** The stack with every frame mapped through its script's source map, origins re-read. */
+async function mapStack(site: AllocationSite, files: SourceFiles): Promise<AllocationSite> {
+  const stack = await Promise.all(
+    site.stack.map(async (frame) => {
+      if (frame.origin === 'node') return frame;
+      const { name, ...mapped } = await files.original(frame);
+      if (mapped.file === frame.file && mapped.line === frame.line) return frame;
+      // A bundler may have renamed the function (`makeWidget2`); the map knows its name.
+      const functionName = frame.functionName && name ? name : frame.functionName;
+      return { ...frame, ...mapped, functionName, origin: frameOrigin(mapped.file) };
+    }),
+  );
+  return { stack, ...classifyStack(stack) };
+}
+
+/**
+ * The line in the user's innermost frame that allocates the suspect's example: the call of the
+ * next-inner frame, else (the user frame allocates itself) `new Class(`, the `{a, b}` literal or
+ * the closure itself, else the store into the owner, else the function's start. V8 gives only
+ * where functions start, so the function's text is read and searched: the script V8 ran first
+ * (its function names are V8's, even where a bundler renamed them), the result mapped to the
+ * original source; else the original source, when only that can be read.
+ */
+async function userLine(
+  suspect: LeakSuspect,
+  raw: AllocationSite,
+  site: AllocationSite,
+  files: SourceFiles,
+): Promise<SourceLocation | undefined> {
+  const u = site.userFrame;
+  if (u === undefined) return undefined;
+  const frame = site.stack[u]!;
+  const ran = raw.stack[u]!;
+  const moduleFrame = isModuleFrame(ran);
+  if (u === 0 && suspect.name === '(closure)' && suspect.location) {
+    const { file, line, column } = await files.original(suspect.location);
+    return { file, line, column };
+  }
+  // The script V8 ran, with V8's names, then the original source with the map's names.
+  const texts: [string | undefined, SourceLocation, string | undefined][] = [
+    [await files.text(ran.file), ran, raw.stack[u - 1]?.functionName],
+  ];
+  if (frame.file !== ran.file)
+    texts.push([await files.text(frame.file), frame, site.stack[u - 1]?.functionName]);
+  const searches = texts.flatMap(([text, start, inner]) => {
+    if (text === undefined) return [];
+    const lines = text.split('\n');
+    return [{ lines, start, inner, range: functionRange(lines, start, moduleFrame) }];
+  });
+  const at = async (
+    search: (typeof searches)[number],
+    found: { line: number; column: number } | undefined,
+  ): Promise<SourceLocation | undefined> => {
+    if (!found) return undefined;
+    const location = { file: search.start.file, ...found };
+    if (search.start === frame) return location;
+    const { file, line, column } = await files.original(location);
+    return { file, line, column };
+  };
+  for (const search of searches) {
+    const { lines, range, inner } = search;
+    const found =
+      inner !== undefined
+        ? callLine(lines, range, inner)
+        : allocationLine(lines, range, suspect.name);
+    const location = await at(search, found);
+    if (location) return location;
+  }
+  for (const search of searches) {
+    const location = await at(search, findOwnerStore(search.lines, suspect.owner, search.range));
+    if (location) return location;
+  }
+  // A module's top level starts at 1:1, which says nothing about the leak.
+  return moduleFrame ? undefined : positionOf(frame);
+}
+
+function positionOf(frame: SourceLocation): SourceLocation {
+  return { file: frame.file, line: frame.line, column: frame.column };
+}
+
+/**
+ * Sends a suspect to the line the user should read: with an allocation stack, the user's own
+ * line that allocated the group (source-mapped); otherwise the line that adds to its owner.
+ */
+async function pinpointSuspect(suspect: LeakSuspect, files: SourceFiles): Promise<LeakSuspect> {
+  const ownerLine = async (): Promise<LeakSuspect> =>
+    suspect.location
+      ? { ...suspect, location: await pinpointOwner(suspect.location, suspect.owner, files) }
+      : suspect;
+  if (!suspect.allocation) return ownerLine();
+  const raw = suspect.allocation;
+  const site = await mapStack(raw, files);
+  const line = await userLine(suspect, raw, site, files);
+  if (!line) return { ...(await ownerLine()), allocation: site };
+  return { ...suspect, allocation: { ...site, line }, location: line };
+}
+
+/** Moves each suspect's location to its allocating or owner-storing line (async file reads). */
 export async function pinpointSuspects(result: DiffResult): Promise<DiffResult> {
+  const files = new SourceFiles();
   const suspects = await Promise.all(
-    result.suspects.map(async (suspect) =>
-      suspect.location
-        ? { ...suspect, location: await pinpointOwner(suspect.location, suspect.owner) }
-        : suspect,
-    ),
+    result.suspects.map((suspect) => pinpointSuspect(suspect, files)),
   );
   return { ...result, suspects };
 }

@@ -62,12 +62,12 @@ const PER_KIND = 8;
 
 /**
  * The example path a learner should read: among the retainer paths to `n` that start at the
- * global object or at a module's top-level scope and pass through no scope of Node's own
- * JavaScript, the cheapest, where readable steps (variables, properties, indexes) cost one
- * each and machinery (`bound_this`, `previous`, `<symbol>` keys, V8 internals) several. The
- * BFS path runs through whatever the breadth-first search met first, often the timer list of
- * the service's http server, while the owner a learner named sits in module scope
- * (`(module service.js) → activeSessionsCache → 4711`).
+ * global object (or `process`, one of its properties) or at a module's top-level scope and pass
+ * through no scope of Node's own JavaScript, the cheapest, where readable steps (variables,
+ * properties, indexes) cost one each and machinery (`bound_this`, `previous`, `<symbol>` keys,
+ * V8 internals) several. The BFS path runs through whatever the breadth-first search met first,
+ * often the timer list of the service's http server, while the owner a learner named sits in
+ * module scope (`(module service.js) → activeSessionsCache → 4711`).
  *
  * A best-first search backwards over the retainers, bounded by `limits` and by the cost of
  * the BFS path (whose passes through Node's scopes count extra), which it keeps unless it
@@ -78,9 +78,95 @@ export function preferredRetainerPath(
   n: number,
   limits: PathSearchLimits = SEARCH_LIMITS,
 ): RetainerPath {
+  // Suspects ask for each example's path twice (to show it, then for its routes): recent
+  // answers are kept. Snapshots do not change once analysed, so they cannot go stale.
+  const cache = limits === SEARCH_LIMITS ? recentPaths(snapshot) : undefined;
+  const known = cache?.get(n);
+  if (known) return known;
   const fallback = retainerPath(snapshot, n);
   const costs = new PathCosts(snapshot);
-  const bound = costs.ofPath(fallback);
+  const path = searchPath(snapshot, costs, n, limits, costs.ofPath(fallback)) ?? fallback;
+  if (cache && cache.size >= RECENT_PATHS) cache.clear();
+  cache?.set(n, path);
+  return path;
+}
+
+/** Preferred paths kept per snapshot: more than a hunt's suspects are described. */
+const RECENT_PATHS = 256;
+const recent = new WeakMap<HeapSnapshot, Map<number, RetainerPath>>();
+
+function recentPaths(snapshot: HeapSnapshot): Map<number, RetainerPath> {
+  let paths = recent.get(snapshot);
+  if (!paths) recent.set(snapshot, (paths = new Map()));
+  return paths;
+}
+
+// Other routes are looked for within the shown path's cost plus this much, and a smaller budget.
+const ROUTE_SLACK = 12 * STEP;
+const ROUTE_LIMITS: PathSearchLimits = { maxNodes: 4_000, maxEdges: 200_000 };
+
+/**
+ * Up to `max` retention routes of `n` that go through different holders, `shown` first: e.g.
+ * a logger held by a module's array and by the `uncaughtException` listener of its own
+ * exception handler. A route's holder is the last object before `n` that is neither a backing
+ * store nor `leaked` (objects of the leak itself, like the logger that holds its own stream,
+ * are part of the same route). Each next route is the preferred path that avoids every holder
+ * found so far, so the same holder reached through an alias (`app` and `module.exports`) is
+ * one route, not two; where no readable start is within reach the BFS path counts if it
+ * avoids them too (a timer that keeps the object is worth knowing). Bounded: a smaller search
+ * budget than the shown path's.
+ */
+export function retentionRoutes(
+  snapshot: HeapSnapshot,
+  n: number,
+  shown: RetainerPath,
+  leaked?: Uint8Array,
+  max = 3,
+): RetainerPath[] {
+  const holderOf = (path: RetainerPath): number => routeHolder(snapshot, path, leaked);
+  const routes = [shown];
+  const avoid = new Set<number>();
+  const first = holderOf(shown);
+  if (first < 0) return routes;
+  avoid.add(first);
+  const costs = new PathCosts(snapshot);
+  const bound = costs.ofPath(shown) + ROUTE_SLACK;
+  const bfs = retainerPath(snapshot, n);
+  while (routes.length < max) {
+    let route = searchPath(snapshot, costs, n, ROUTE_LIMITS, bound, avoid);
+    if (!route && !bfs.nodes.some((m) => avoid.has(m)) && holderOf(bfs) >= 0) route = bfs;
+    if (!route) break;
+    const holder = holderOf(route);
+    if (holder < 0 || avoid.has(holder)) break;
+    routes.push(route);
+    avoid.add(holder);
+  }
+  return routes;
+}
+
+/** The last node before a path's end that is neither a backing store nor leaked, or -1. */
+function routeHolder(snapshot: HeapSnapshot, path: RetainerPath, leaked?: Uint8Array): number {
+  for (let i = path.nodes.length - 2; i >= 0; i--) {
+    const m = path.nodes[i];
+    if (snapshot.raw.nodeType[m] === snapshot.t.synthetic) return -1;
+    if (!isBackingStore(snapshot, m) && !leaked?.[m]) return m;
+  }
+  return -1;
+}
+
+/**
+ * The cheapest path to `n` from a start ({@link PathCosts.isStart}) that costs less than
+ * `bound` and passes through no node in `avoid`, or undefined.
+ */
+function searchPath(
+  snapshot: HeapSnapshot,
+  costs: PathCosts,
+  n: number,
+  limits: PathSearchLimits,
+  bound: number,
+  avoid?: ReadonlySet<number>,
+): RetainerPath | undefined {
+  costs.read = 0;
   const { edgeTo, edgeName, nodeType } = snapshot.raw;
   const { distance, classIndex } = snapshot;
   const { synthetic } = snapshot.t;
@@ -124,14 +210,15 @@ export function preferredRetainerPath(
       // Slots are sorted by retainer: one look at the retainer's edges finds all its links.
       if (r === previous) continue;
       previous = r;
-      if (nodeType[r] === synthetic || distance[r] < 0) continue;
+      if (nodeType[r] === synthetic || distance[r] < 0 || avoid?.has(r)) continue;
       const scope = kinds !== undefined && snapshot.className(r) === 'system / Context';
       if (kinds && !scope && sampled(classIndex[r])) continue;
       const edge = costs.cheapestEdge(r, m);
       if (edge < 0) continue;
       // Variable names are string indexes like classes: negative keys keep them apart.
       if (scope && sampled(-1 - edgeName[edge])) continue;
-      const next = d + costs.edge(edge, r, m);
+      // A start whose label reads longer (`(global) → process`) costs that on arrival.
+      const next = d + costs.edge(edge, r, m) + costs.startCost(r);
       const known = cost.get(r);
       if (known !== undefined && known <= next) continue;
       cost.set(r, next);
@@ -139,7 +226,7 @@ export function preferredRetainerPath(
       queue.push(next, r);
     }
   }
-  if (start < 0) return fallback;
+  if (start < 0) return undefined;
   const nodes = [start];
   const edges: number[] = [];
   for (let current = start; current !== n;) {
@@ -160,7 +247,13 @@ class PathCosts {
   private readonly visits = new Map<number, number>();
   private readonly byTarget = new Map<number, Map<number, number>>();
 
-  constructor(private readonly snapshot: HeapSnapshot) {}
+  private readonly process: number;
+  private readonly require: number;
+
+  constructor(private readonly snapshot: HeapSnapshot) {
+    this.process = processObject(snapshot);
+    [this.require] = snapshot.strings.indexesOf(['require']);
+  }
 
   /**
    * The cheapest retaining edge from `r` to `m`, or -1. A large retainer met again (the global
@@ -202,13 +295,22 @@ class PathCosts {
     return edge;
   }
 
-  /** Where a readable path may start: the global object, or a module's top-level scope. */
+  /**
+   * Where a readable path may start: the global object, `process` (a property of it, reached
+   * otherwise only through Node's scopes), or a module's top-level scope.
+   */
   isStart(n: number): boolean {
     const { snapshot } = this;
     if (snapshot.distance[n] === 1 && snapshot.raw.nodeType[n] !== snapshot.t.synthetic)
       return true;
+    if (n === this.process) return true;
     const script = this.scopeScript(n);
     return script !== undefined && isModuleScope(snapshot, n, script);
+  }
+
+  /** What a start adds to a path: `(global) → process` reads one step longer than `(global)`. */
+  startCost(n: number): number {
+    return n === this.process ? STEP : 0;
   }
 
   /** True for a scope of Node's own JavaScript (`node:…` scripts). */
@@ -240,6 +342,10 @@ class PathCosts {
       if (name.startsWith('<symbol')) cost += SYMBOL_KEY;
     }
     if (fromType === code || fromType === objectShape) cost += MACHINERY;
+    // A module's `require` leads into Node's loader (`require → main`, `require → cache`):
+    // `(global) → process → mainModule` names the same module without a dependency's scope.
+    else if (fromType === snapshot.t.closure && snapshot.raw.nodeName[from] === this.require)
+      cost += MACHINERY;
     return cost;
   }
 
@@ -248,7 +354,8 @@ class PathCosts {
     const { snapshot } = this;
     const { synthetic } = snapshot.t;
     const { nodeType } = snapshot.raw;
-    let total = this.isStart(path.nodes[0]) ? 0 : SYSTEM_ROOT;
+    const begin = path.nodes[0];
+    let total = this.isStart(begin) ? this.startCost(begin) : SYSTEM_ROOT;
     for (let i = 0; i < path.edges.length; i++) {
       const from = path.nodes[i];
       const to = path.nodes[i + 1];
@@ -266,6 +373,35 @@ class PathCosts {
     this.scripts.set(n, script);
     return script;
   }
+}
+
+const processObjects = new WeakMap<HeapSnapshot, number>();
+
+/**
+ * Node's `process` object, or -1: the object named `process` that a scope holds as the
+ * variable `process` (Node's own modules all do). Found once per snapshot.
+ */
+function processObject(snapshot: HeapSnapshot): number {
+  const known = processObjects.get(snapshot);
+  if (known !== undefined) return known;
+  const { nodeType, nodeName, firstEdge, edgeTo, edgeType, edgeName } = snapshot.raw;
+  const { object, eContext } = snapshot.t;
+  // Snapshots keep each string once: one index names both the object and the variable.
+  const [name] = snapshot.strings.indexesOf(['process']);
+  let found = -1;
+  for (let n = 0; n < snapshot.nodeCount && found < 0 && name >= 0; n++) {
+    if (nodeType[n] !== object || nodeName[n] !== name) continue;
+    for (let k = snapshot.retainerStart[n]; k < snapshot.retainerStart[n + 1] && found < 0; k++) {
+      const r = snapshot.retainer(k);
+      for (let e = firstEdge[r]; e < firstEdge[r + 1]; e++)
+        if (edgeTo[e] === n && edgeType[e] === eContext && edgeName[e] === name) {
+          found = n;
+          break;
+        }
+    }
+  }
+  processObjects.set(snapshot, found);
+  return found;
 }
 
 /** Script of the closures over `n` if `n` is a scope (`system / Context`), else undefined. */
@@ -420,7 +556,9 @@ export function pathLabels(snapshot: HeapSnapshot, path: RetainerPath): string[]
     nodeType[path.nodes[first + 1]] === synthetic
   )
     first++;
-  const labels = [rootLabel(snapshot, path.nodes[first])];
+  const begin = path.nodes[first];
+  const labels =
+    begin === processObject(snapshot) ? ['(global)', 'process'] : [rootLabel(snapshot, begin)];
   for (let i = first; i < path.edges.length; i++) {
     const e = path.edges[i];
     const type = snapshot.raw.edgeType[e];

@@ -10,6 +10,11 @@ export interface SnapshotMeta {
   edgeFields: string[];
   edgeTypes: string[];
   locationFields: string[];
+  /** `trace_function_info_fields` and `trace_node_fields`; empty when the file has none. */
+  traceFunctionInfoFields: string[];
+  traceNodeFields: string[];
+  /** Number of `trace_function_infos` entries: above 0 when allocations were tracked. */
+  traceFunctionCount: number;
   nodeCount: number;
   edgeCount: number;
   /** Extra native bytes reported by newer V8s; counted in the total like DevTools does. */
@@ -40,7 +45,32 @@ export interface RawSnapshot {
   locations: Uint32Array;
   strings: StringTable;
   fileSize: number;
+  /** Allocation stacks, in `full` mode when V8 tracked allocations; absent otherwise. */
+  traces?: AllocationTraces;
 }
+
+/**
+ * V8's allocation traces (`trackAllocations`): each node's trace node, the trace tree as a
+ * parent link per trace node id, and the function infos the trace nodes name.
+ */
+export interface AllocationTraces {
+  /** Trace node id of each node; 0 when the node was not allocated under tracking. */
+  nodeTraceId: Uint32Array;
+  /** Per trace node id: its parent's id (0 for the tree's root, {@link NO_TRACE_NODE} for unused ids). */
+  parent: Uint32Array;
+  /** Per trace node id: index of its function in the function-info columns below. */
+  functionIndex: Uint32Array;
+  /** Per function info: name, script name (empty when V8 knows none), V8 script id, line, column. */
+  functionName: string[];
+  scriptName: string[];
+  scriptId: Uint32Array;
+  /** 1-based as V8 writes them; 0 when unknown. */
+  line: Uint32Array;
+  column: Uint32Array;
+}
+
+/** `AllocationTraces.parent` of an id that no trace node has. */
+export const NO_TRACE_NODE = 0xffffffff;
 
 /**
  * `full`: everything; `nodes`: nodes and strings without edges (class names and sizes of a
@@ -69,6 +99,7 @@ const enum Top {
   SkipNumbers,
   NumArray,
   StrArray,
+  TraceTree,
 }
 
 const enum Role {
@@ -80,6 +111,7 @@ const enum Role {
   EdgeCount,
   To,
   Detachedness,
+  TraceNode,
 }
 
 const MAX_DEPTH = 1 << 16;
@@ -118,7 +150,7 @@ class SnapshotParser {
   private fieldCount = 1;
   private roles: Role[] = [];
   private limits: number[] = [];
-  private arrayKind: 'nodes' | 'edges' | 'locations' | 'skip' = 'skip';
+  private arrayKind: 'nodes' | 'edges' | 'locations' | 'traceFunctions' | 'skip' = 'skip';
   // Fast path for nodes/edges: target column per field (null = not kept), limits, to_node.
   private cols: (Uint8Array | Uint32Array | null)[] = [];
   private limitArr = new Float64Array(0);
@@ -153,6 +185,12 @@ class SnapshotParser {
   locations = new Uint32Array(0);
   locationLength = 0;
   readonly strings = new StringTable();
+  // Allocation traces, only when the file has them (full mode).
+  private hasTraces = false;
+  nodeTraceId = new Uint32Array(0);
+  private traceFunctions = new Uint32Array(0);
+  private traceFunctionsLength = 0;
+  private readonly tree = new TraceTreeParser();
 
   constructor(
     private readonly fileSize: number,
@@ -171,6 +209,10 @@ class SnapshotParser {
       switch (this.state) {
         case Top.NumArray:
           p = this.feedNumbers(buf, p, base);
+          break;
+        case Top.TraceTree:
+          p = this.tree.feed(buf, p, base, (message, at) => this.fail(message, at));
+          if (this.tree.done) this.state = Top.CommaOrEnd;
           break;
         case Top.StrArray:
           p = this.feedStrings(buf, p, base);
@@ -260,7 +302,11 @@ class SnapshotParser {
     this.seen.add(key);
     this.section = key;
     const wantsArray =
-      key === 'nodes' || key === 'edges' || key === 'locations' || key === 'strings';
+      key === 'nodes' ||
+      key === 'edges' ||
+      key === 'locations' ||
+      key === 'strings' ||
+      (this.hasTraces && (key === 'trace_function_infos' || key === 'trace_tree'));
     if (key === 'snapshot') {
       if (c !== 0x7b) this.fail(`expected an object but found ${describe(c)}`, at);
       this.beginValue(Top.Capture, at);
@@ -273,11 +319,17 @@ class SnapshotParser {
     if (c !== 0x5b) this.fail(`expected '[' but found ${describe(c)}`, at);
     const meta = this.meta;
     if (!meta) this.fail(`section "${key}" comes before the snapshot meta`, at);
+    if (key === 'trace_tree') {
+      this.state = Top.TraceTree;
+      this.tree.begin(meta.traceNodeFields);
+      return;
+    }
     if (key === 'strings') {
       this.state = Top.StrArray;
       this.strState = 0;
       this.count = 0;
-      if (this.mode === 'ids') this.beginValue(Top.Skip, at);
+      // The `ids` mode of a tracked file keeps the traces, which name functions.
+      if (this.mode === 'ids' && !this.hasTraces) this.beginValue(Top.Skip, at);
       return;
     }
     this.state = Top.NumArray;
@@ -295,10 +347,13 @@ class SnapshotParser {
         if (f === 'self_size') return Role.Size;
         if (f === 'edge_count') return Role.EdgeCount;
         if (f === 'detachedness') return Role.Detachedness;
+        if (f === 'trace_node_id' && this.hasTraces) return Role.TraceNode;
         return Role.Ignore;
       });
       if (this.mode === 'ids')
-        this.roles = this.roles.map((r) => (r === Role.Id ? r : Role.Ignore));
+        this.roles = this.roles.map((r) =>
+          r === Role.Id || r === Role.TraceNode ? r : Role.Ignore,
+        );
       this.limits = meta.nodeFields.map((f) =>
         f === 'type'
           ? meta.nodeTypes.length
@@ -338,6 +393,13 @@ class SnapshotParser {
       this.setupColumns(meta.edgeCount, meta.edgeFields.indexOf('to_node'), meta.nodeFields.length);
       this.fastEdges = meta.edgeFields.join() === 'type,name_or_index,to_node';
       this.fastNodes = false;
+    } else if (key === 'trace_function_infos') {
+      this.arrayKind = 'traceFunctions';
+      this.fieldCount = meta.traceFunctionInfoFields.length;
+      this.nameField = -1;
+      this.roles = meta.traceFunctionInfoFields.map(() => Role.Ignore);
+      this.limits = meta.traceFunctionInfoFields.map(() => U32_MAX + 1);
+      this.traceFunctionsLength = 0;
     } else {
       if (this.mode !== 'full' || meta.locationFields.length === 0) {
         this.beginValue(Top.Skip, at);
@@ -369,6 +431,8 @@ class SnapshotParser {
           return this.firstEdge.length > 0 ? this.firstEdge.subarray(1) : null;
         case Role.Detachedness:
           return this.nodeDetachedness.length > 0 ? this.nodeDetachedness : null;
+        case Role.TraceNode:
+          return this.nodeTraceId.length > 0 ? this.nodeTraceId : null;
         case Role.To:
           return this.edgeTo;
         default:
@@ -485,6 +549,15 @@ class SnapshotParser {
     }
     this.meta = parseMeta(header, at, this.fileSize);
     const { nodeCount, edgeCount } = this.meta;
+    // V8 writes a trace_node_id column in every snapshot, all zeros unless allocations were
+    // tracked: keep it only then, so an untracked file costs nothing extra. A diff's target
+    // (`ids`) keeps it too: its survivors are younger there, and V8 loses or mixes up the traces
+    // of objects that lived through an earlier snapshot.
+    this.hasTraces =
+      this.mode !== 'nodes' &&
+      this.meta.traceFunctionCount > 0 &&
+      this.meta.nodeFields.includes('trace_node_id');
+    if (this.hasTraces) this.nodeTraceId = new Uint32Array(nodeCount);
     if (this.mode === 'ids') {
       this.nodeId = new Uint32Array(nodeCount);
       return;
@@ -515,7 +588,8 @@ class SnapshotParser {
    * values) goes through the general loop here, which also produces the precise errors.
    */
   private feedNumbers(buf: Buffer, start: number, base: number): number {
-    if (this.arrayKind === 'locations') return this.feedLocations(buf, start, base);
+    if (this.arrayKind === 'locations' || this.arrayKind === 'traceFunctions')
+      return this.feedLocations(buf, start, base);
     const end = buf.length;
     const cols = this.cols;
     const limits = this.limitArr;
@@ -625,6 +699,7 @@ class SnapshotParser {
     const keepNames = this.nodeName.length > 0;
     const edgeCounts = this.firstEdge.length > 0 ? this.firstEdge : null;
     const keepDetachedness = this.nodeDetachedness.length > 0;
+    const traceIds = this.nodeTraceId.length > 0 ? this.nodeTraceId : null;
     let maxName = this.maxName;
     let i = this.count;
     while (i < cap && end - p > 120) {
@@ -657,6 +732,7 @@ class SnapshotParser {
       this.nodeId[i] = entry[2];
       if (edgeCounts !== null) edgeCounts[i + 1] = entry[4];
       if (keepDetachedness) this.nodeDetachedness[i] = entry[6];
+      if (traceIds !== null) traceIds[i] = entry[5];
       if (entry[1] > maxName) maxName = entry[1];
       i++;
       p = q;
@@ -744,7 +820,7 @@ class SnapshotParser {
     this.failAt(`value ${v} out of range for field "${this.fieldName(f)}" of entry ${i}`, at, i, f);
   }
 
-  /** The (small) locations section: same syntax, kept as flat tuples. */
+  /** The (small) locations and trace function sections: same syntax, kept as flat tuples. */
   private feedLocations(buf: Buffer, start: number, base: number): number {
     const end = buf.length;
     let st = this.numState;
@@ -782,6 +858,19 @@ class SnapshotParser {
   private store(v: number, at: number): void {
     const f = this.field;
     if (v >= this.limits[f]) this.outOfRange(v, at, this.count, f);
+    if (this.arrayKind === 'traceFunctions') {
+      if (this.traceFunctionsLength >= this.traceFunctions.length) {
+        const grown = new Uint32Array(Math.max(1024, this.traceFunctions.length * 2));
+        grown.set(this.traceFunctions);
+        this.traceFunctions = grown;
+      }
+      this.traceFunctions[this.traceFunctionsLength++] = v;
+      if (++this.field === this.fieldCount) {
+        this.field = 0;
+        this.count++;
+      }
+      return;
+    }
     if (this.locationLength >= this.locations.length) {
       const grown = new Uint32Array(Math.max(1024, this.locations.length * 2));
       grown.set(this.locations);
@@ -806,7 +895,9 @@ class SnapshotParser {
         ? meta.nodeFields
         : this.arrayKind === 'edges'
           ? meta.edgeFields
-          : meta.locationFields;
+          : this.arrayKind === 'traceFunctions'
+            ? meta.traceFunctionInfoFields
+            : meta.locationFields;
     return names[f] ?? String(f);
   }
 
@@ -830,6 +921,9 @@ class SnapshotParser {
       );
     if (this.arrayKind === 'locations')
       this.locations = this.locations.slice(0, this.locationLength);
+    // No check against trace_function_count: V8 counts the functions before it writes them,
+    // and JavaScript that runs meanwhile (an in-process inspector session writing the chunks)
+    // adds more.
   }
 
   /** Hot loop for the string table: copies raw (still escaped) bytes, validates escapes. */
@@ -969,6 +1063,7 @@ class SnapshotParser {
         }
       }
     }
+    const traces = this.hasTraces ? this.finishTraces(atEnd, stringCount) : undefined;
     this.strings.trim();
     return {
       meta,
@@ -986,7 +1081,207 @@ class SnapshotParser {
       locations: this.locations,
       strings: this.strings,
       fileSize: this.fileSize,
+      ...(traces ? { traces } : {}),
     };
+  }
+
+  /** Checks the trace sections against each other and the nodes, and indexes them by id. */
+  private finishTraces(atEnd: number, stringCount: number): AllocationTraces {
+    const meta = this.meta as SnapshotMeta;
+    for (const required of ['trace_function_infos', 'trace_tree'])
+      if (!this.seen.has(required))
+        this.fail(`missing the "${required}" section of a snapshot with allocation traces`, atEnd);
+    this.section = 'trace_function_infos';
+    const fields = meta.traceFunctionInfoFields;
+    const width = fields.length;
+    const count = this.traceFunctionsLength / width;
+    const column = (name: string): Uint32Array => {
+      const f = fields.indexOf(name);
+      const out = new Uint32Array(count);
+      for (let i = 0; i < count; i++) out[i] = this.traceFunctions[i * width + f];
+      return out;
+    };
+    // Decoded now (a few thousand at most): the traces then stand alone, without the table.
+    const names = (indexes: Uint32Array): string[] =>
+      Array.from(indexes, (index, i) => {
+        if (index >= stringCount)
+          this.fail(`trace function ${i} names a string beyond the ${stringCount} strings`, atEnd);
+        return this.strings.get(index);
+      });
+    const functionName = names(column('name'));
+    const scriptName = names(column('script_name'));
+    this.section = 'trace_tree';
+    const { parent, functionIndex } = this.tree.byId(count, (message) => this.fail(message, atEnd));
+    this.section = 'nodes';
+    const nodeTraceId = this.nodeTraceId;
+    const ids = parent.length;
+    for (let i = 0; i < nodeTraceId.length; i++) {
+      const id = nodeTraceId[i];
+      if (id !== 0 && (id >= ids || parent[id] === NO_TRACE_NODE))
+        this.fail(`node ${i} names trace node ${id}, which the trace tree does not have`, atEnd);
+    }
+    this.section = 'file';
+    return {
+      nodeTraceId,
+      parent,
+      functionIndex,
+      functionName,
+      scriptName,
+      scriptId: column('script_id'),
+      line: column('line'),
+      column: column('column'),
+    };
+  }
+}
+
+/**
+ * The `trace_tree` section: nested arrays `[id, function_info_index, count, size, [children…],
+ * id, …]`, walked byte by byte with an explicit stack (a recursive program makes deep trees)
+ * into flat arrays in file order: id, function-info index and parent ordinal per trace node.
+ */
+class TraceTreeParser {
+  done = false;
+  private fieldCount = 5;
+  private idField = 0;
+  private functionField = 1;
+  // Per open list: the ordinal of the trace node whose children it holds (-1 for the top).
+  private parents = new Int32Array(64);
+  private depth = 0;
+  /** Position in the current entry: 0..fieldCount-2 numbers, fieldCount-1 the child list. */
+  private field = 0;
+  /** 0 expecting a value, 1 in a number, 2 after a number, 3 after an entry's child list. */
+  private st = 0;
+  private fresh = true;
+  private value = 0;
+  private id = 0;
+  private fn = 0;
+  count = 0;
+  private ids = new Uint32Array(256);
+  private functions = new Uint32Array(256);
+  private parentOf = new Int32Array(256);
+  private maxId = 0;
+
+  begin(fields: string[]): void {
+    this.fieldCount = fields.length;
+    this.idField = fields.indexOf('id');
+    this.functionField = fields.indexOf('function_info_index');
+    this.done = false;
+    this.depth = 1;
+    this.parents[0] = -1;
+    this.field = 0;
+    this.st = 0;
+    this.fresh = true;
+  }
+
+  feed(
+    buf: Buffer,
+    start: number,
+    base: number,
+    fail: (message: string, at: number) => never,
+  ): number {
+    const end = buf.length;
+    const last = this.fieldCount - 1;
+    for (let p = start; p < end; p++) {
+      const c = buf[p];
+      if (c >= 48 && c <= 57) {
+        if (this.st === 1) this.value = this.value * 10 + (c - 48);
+        else if (this.st === 0 && this.field < last) {
+          this.value = c - 48;
+          this.st = 1;
+        } else fail(`unexpected digit in the trace tree`, base + p);
+      } else if (c === 0x2c) {
+        if (this.st === 1 || this.st === 2) {
+          this.storeField(this.value, base + p, fail);
+          this.st = 0;
+        } else if (this.st === 3) {
+          this.field = 0;
+          this.st = 0;
+        } else fail('missing number before a comma in the trace tree', base + p);
+        this.fresh = false;
+      } else if (c === 0x5b) {
+        if (this.st !== 0 || this.field !== last)
+          fail(`unexpected '[' in the trace tree (field ${this.field} of an entry)`, base + p);
+        if (this.depth >= this.parents.length) {
+          if (this.depth >= MAX_DEPTH) fail('trace tree nesting too deep', base + p);
+          const grown = new Int32Array(this.parents.length * 2);
+          grown.set(this.parents);
+          this.parents = grown;
+        }
+        this.parents[this.depth++] = this.count - 1;
+        this.field = 0;
+        this.fresh = true;
+      } else if (c === 0x5d) {
+        if (!(this.st === 3 || (this.st === 0 && this.field === 0 && this.fresh)))
+          fail(
+            this.st === 0 && this.field === 0
+              ? 'trailing comma in the trace tree'
+              : `a trace tree entry ends after ${this.field + (this.st === 0 ? 0 : 1)} of ${this.fieldCount} fields`,
+            base + p,
+          );
+        this.depth--;
+        this.st = 3;
+        this.fresh = false;
+        if (this.depth === 0) {
+          this.done = true;
+          return p + 1;
+        }
+      } else if (isWs(c)) {
+        if (this.st === 1) this.st = 2;
+      } else fail(`unexpected ${describe(c)} in the trace tree`, base + p);
+    }
+    return end;
+  }
+
+  private storeField(v: number, at: number, fail: (message: string, at: number) => never): void {
+    const f = this.field;
+    if (f === this.idField) {
+      if (v === 0 || v > U32_MAX - 1) fail(`trace node id ${v} is out of range`, at);
+      this.id = v;
+    } else if (f === this.functionField) {
+      if (v > U32_MAX) fail(`function index ${v} is out of range`, at);
+      this.fn = v;
+    }
+    this.field++;
+    if (this.field === this.fieldCount - 1) {
+      // The numbers are complete: record the entry before its children.
+      const i = this.count++;
+      if (i >= this.ids.length) {
+        const grow = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+          const b = make(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.ids = grow(this.ids, (n) => new Uint32Array(n));
+        this.functions = grow(this.functions, (n) => new Uint32Array(n));
+        this.parentOf = grow(this.parentOf, (n) => new Int32Array(n));
+      }
+      this.ids[i] = this.id;
+      this.functions[i] = this.fn;
+      this.parentOf[i] = this.parents[this.depth - 1];
+      if (this.id > this.maxId) this.maxId = this.id;
+    }
+  }
+
+  /** Parent id and function per trace node id. V8 numbers them 1..n; sparse ids are bounded. */
+  byId(
+    functionCount: number,
+    fail: (message: string) => never,
+  ): { parent: Uint32Array; functionIndex: Uint32Array } {
+    const n = this.count;
+    if (this.maxId > 4 * n + 1024)
+      fail(`trace node id ${this.maxId} is far beyond the ${n} trace nodes`);
+    const parent = new Uint32Array(this.maxId + 1).fill(NO_TRACE_NODE);
+    const functionIndex = new Uint32Array(this.maxId + 1);
+    for (let i = 0; i < n; i++) {
+      const id = this.ids[i];
+      if (parent[id] !== NO_TRACE_NODE) fail(`trace node id ${id} appears twice`);
+      if (this.functions[i] >= functionCount)
+        fail(`trace node ${id} names function ${this.functions[i]} of ${functionCount}`);
+      const up = this.parentOf[i];
+      parent[id] = up < 0 ? 0 : this.ids[up];
+      functionIndex[id] = this.functions[i];
+    }
+    return { parent, functionIndex };
   }
 }
 
@@ -1033,6 +1328,9 @@ function parseMeta(header: unknown, at: number, fileSize: number): SnapshotMeta 
     !['object_index', 'script_id', 'line', 'column'].every((f) => lf.includes(f))
   )
     fail('meta.location_fields lacks object_index/script_id/line/column');
+  const traceFunctionCount = h.trace_function_count === undefined ? 0 : h.trace_function_count;
+  const traceFunctionInfoFields = m.trace_function_info_fields ?? [];
+  const traceNodeFields = m.trace_node_fields ?? [];
   const nodeCount = h.node_count;
   const edgeCount = h.edge_count;
   const isCount = (v: unknown): v is number =>
@@ -1050,6 +1348,25 @@ function parseMeta(header: unknown, at: number, fileSize: number): SnapshotMeta 
       `edge_count ${edgeCount} cannot fit in ${fileSize} bytes: the file is truncated or the header is wrong`,
     );
   if ((nodeCount as number) === 0) fail('node_count is 0: a snapshot has at least a root node');
+  if (!isCount(traceFunctionCount)) fail('trace_function_count is not a count');
+  if (!stringArray(traceFunctionInfoFields))
+    fail('meta.trace_function_info_fields is not a list of names');
+  if (!stringArray(traceNodeFields)) fail('meta.trace_node_fields is not a list of names');
+  const tf = traceFunctionInfoFields as string[];
+  const tn = traceNodeFields as string[];
+  if ((traceFunctionCount as number) > 0) {
+    for (const f of ['name', 'script_name', 'script_id', 'line', 'column'])
+      if (!tf.includes(f)) fail(`meta.trace_function_info_fields lacks "${f}"`);
+    if (
+      !tn.includes('id') ||
+      !tn.includes('function_info_index') ||
+      tn.indexOf('children') !== tn.length - 1 ||
+      tn.indexOf('id') === tn.length - 1
+    )
+      fail('meta.trace_node_fields lacks id/function_info_index or does not end with children');
+    if ((traceFunctionCount as number) * tf.length * 2 > fileSize)
+      fail(`trace_function_count ${traceFunctionCount} cannot fit in ${fileSize} bytes`);
+  }
   const extra = h.extra_native_bytes;
   return {
     nodeFields: nf,
@@ -1057,6 +1374,9 @@ function parseMeta(header: unknown, at: number, fileSize: number): SnapshotMeta 
     edgeFields: ef,
     edgeTypes: edgeTypes as string[],
     locationFields: lf,
+    traceFunctionInfoFields: tf,
+    traceNodeFields: tn,
+    traceFunctionCount: traceFunctionCount as number,
     nodeCount: nodeCount as number,
     edgeCount: edgeCount as number,
     extraNativeBytes: typeof extra === 'number' && extra > 0 ? extra : 0,

@@ -46,12 +46,63 @@ export interface LeakSuspect {
   path: string[];
   /** The variable or property that holds the group (the growing container), e.g. `activeSessionsCache`. */
   owner?: string;
+  /** Class of the container that holds the group, e.g. `MemoryStore`, `InterceptorManager`, `Map`. */
+  container?: string;
+  /**
+   * Where to send the user: the line of their own code that allocated the group (from the
+   * allocation stack), else the line that stores into the container.
+   */
   location?: SourceLocation;
+  /** Where the example object was allocated, when the snapshot has allocation traces. */
+  allocation?: AllocationSite;
+  /** Up to three distinct retention routes of the example, the shown `path` first. */
+  routes?: string[][];
+}
+
+/** One frame of an allocation stack, mapped through source maps where the script has one. */
+export interface AllocationFrame {
+  functionName: string;
+  /** Absolute path or URL of the script (the original source when a source map maps it). */
+  file: string;
+  /** 1-based line and column of the function's start (V8 traces record functions, not lines). */
+  line: number;
+  column: number;
+  /** Where the frame's code comes from: the user's own code, a dependency, or Node itself. */
+  origin: 'user' | 'library' | 'node';
+}
+
+/** The allocation stack of a suspect's example object, innermost frame first. */
+export interface AllocationSite {
+  stack: AllocationFrame[];
+  /** Index in `stack` of the first (innermost) frame in the user's own code. */
+  userFrame?: number;
+  /** Index in `stack` of the innermost dependency frame below the user frame, when there is one. */
+  libraryFrame?: number;
+  /** The line in the user frame that allocates or makes the call that does. */
+  line?: SourceLocation;
 }
 
 export interface DiffResult {
   classes: ClassDelta[];
   suspects: LeakSuspect[];
+  /** With three snapshots: what was allocated between the first two and is alive in the third. */
+  survivors?: SurvivorTotals;
+}
+
+/**
+ * The exact bytes that survived: objects allocated between baseline and target and still alive
+ * in final, by V8 self size. V8's own objects (compiled code, feedback, shapes, `(system)`) are
+ * counted apart: they grow while a program warms up and are not the program's to free.
+ */
+export interface SurvivorTotals {
+  count: number;
+  /** Self sizes of the program's own survivors (objects, strings, arrays, closures, contexts…). */
+  bytes: number;
+  v8Count: number;
+  /** Self sizes of V8's own survivors. */
+  v8Bytes: number;
+  /** The program's survivors by class, largest first (at most ten). */
+  classes: { name: string; count: number; bytes: number }[];
 }
 
 /** Maps a V8 script id (from a snapshot's `locations`) to a file path or URL. */

@@ -85,6 +85,74 @@ test('hostile class names, edge names and files render as text', async () => {
   await host.screenshot('suspects-hostile');
 });
 
+test('the container class and the other retention routes are shown, as text', async () => {
+  const [first] = diff.suspects;
+  const withRoutes: SuspectsResult = {
+    ...result,
+    suspects: [
+      {
+        ...first,
+        name: '(concatenated string)',
+        owner: 'sessions',
+        container: 'MemoryStore',
+        path: ['(module app.js)', 'store', 'sessions', 'abc123'],
+        routes: [
+          ['(module app.js)', 'store', 'sessions', 'abc123'],
+          ['(global)', 'process', '_events', 'uncaughtException', '0', 'bound_this', 'logger'],
+          ['(global)', hostile, 'abc123'],
+        ],
+      },
+      { ...first, retainedSize: first.retainedSize / 2, owner: undefined, container: hostile },
+    ],
+  };
+  await host.send(init({ view: 'suspects', suspects: withRoutes }));
+  const card = host.page.locator('details.suspect').first();
+  assert.equal(
+    await card.locator('.suspect-owner').textContent(),
+    'held by sessions in MemoryStore',
+  );
+  assert.equal(await card.locator('.container-class').textContent(), 'MemoryStore');
+  // The shown path first, marked at its owner; then each other route, unmarked.
+  const paths = card.locator('ol.path');
+  assert.equal(await paths.count(), 3);
+  assert.deepEqual(await paths.nth(0).locator('.chip.owner').allTextContents(), ['sessions']);
+  assert.deepEqual(await card.locator('ol.path.route').nth(0).locator('.chip').allTextContents(), [
+    '(global)',
+    'process',
+    '_events',
+    'uncaughtException',
+    '0',
+    'bound_this',
+    'logger',
+  ]);
+  assert.equal(await card.locator('ol.path.route .chip.owner').count(), 0);
+  assert.equal(
+    await card.locator('ol.path.route').nth(0).getAttribute('aria-label'),
+    'Retention route 2 of (concatenated string), from its root to the object',
+  );
+  assert.deepEqual(await card.locator('ol.path.route').nth(1).locator('.chip').allTextContents(), [
+    '(global)',
+    hostile,
+    'abc123',
+  ]);
+  assert.equal(
+    await card
+      .locator('.section-label')
+      .allTextContents()
+      .then((labels) => labels.join(' | ')),
+    'Retainer path | Also retained through',
+  );
+  // A container without an owner; one route only (none given) shows no "Also" section.
+  const second = host.page.locator('details.suspect').nth(1);
+  await second.locator('summary').click();
+  assert.equal(await second.locator('.suspect-owner').textContent(), `in ${hostile}`);
+  assert.equal(await second.getByText('Also retained through').count(), 0);
+  assert.equal(await host.page.locator('#panel-suspects img').count(), 0);
+  await host.page.waitForTimeout(100); // an injected onerror would fire by now
+  assert.deepEqual(host.errors, []);
+  await host.screenshot('suspects-routes');
+});
+
 test('Go to source with the keyboard posts openSource with the location', async () => {
   await host.send(init({ view: 'suspects', suspects: result }));
   await host.page
@@ -130,6 +198,49 @@ test('suspects under 1% of the first are folded into one collapsed row', async (
   assert.equal(await fold.locator('details.suspect').isVisible(), true);
   assert.match((await fold.locator('.minor-note').textContent()) ?? '', /less than 1%/);
   await host.screenshot('suspects-minor');
+});
+
+test("Find Leak's verdict stands above the suspects with its reason and advice, as text", async () => {
+  const reason =
+    'objects survive, but the heap did not grow at every rung: 640 B per request survived <b>';
+  await host.send(
+    init({
+      view: 'suspects',
+      suspects: {
+        ...result,
+        verdict: {
+          verdict: 'inconclusive',
+          reason,
+          advice: 'Run longer for a firmer answer: 4000 requests per load (--count 4000).',
+        },
+      },
+    }),
+  );
+  const verdict = host.page.locator('.verdict');
+  assert.equal(await verdict.getAttribute('class'), 'verdict verdict-inconclusive');
+  assert.equal(await verdict.locator('.verdict-title').textContent(), 'Inconclusive');
+  assert.equal(await verdict.locator('.verdict-reason').textContent(), reason);
+  assert.match((await verdict.locator('.verdict-advice').textContent()) ?? '', /--count 4000/);
+  assert.equal(await verdict.locator('b').count(), 0, 'the reason is text, not markup');
+  // The verdict comes first, then the suspects.
+  assert.deepEqual(
+    await host.page
+      .locator('.verdict, .results-heading')
+      .evaluateAll((all) => all.map((e) => e.className)),
+    ['verdict verdict-inconclusive', 'results-heading'],
+  );
+  await host.screenshot('suspects-verdict');
+  await host.send(
+    init({
+      view: 'suspects',
+      suspects: {
+        ...result,
+        verdict: { verdict: 'leak', reason: 'what each load allocates stays alive' },
+      },
+    }),
+  );
+  assert.equal(await host.page.locator('.verdict-title').textContent(), 'Leak');
+  assert.equal(await host.page.locator('.verdict-advice').count(), 0);
 });
 
 test('Find leaks asks for the last three ready snapshots and shows the answer', async () => {

@@ -39,7 +39,8 @@ test('diff of three prints the suspect path joined by arrows; --json has the con
     0,
   );
   const result = JSON.parse(json.stdout.join('\n')) as DiffResult;
-  assert.deepEqual(Object.keys(result), ['classes', 'suspects']);
+  assert.deepEqual(Object.keys(result), ['classes', 'suspects', 'survivors']);
+  assert.ok(result.survivors!.bytes > 0);
   assert.deepEqual(Object.keys(result.classes[0]), [
     'name',
     'newCount',
