@@ -31,9 +31,14 @@ export interface CliCommand {
   usage: string;
   options: Record<string, OptionSpec>;
   examples: string[];
+  /**
+   * Arguments after `--` are a command to run (`leakhunt hunt -- npm start`): they reach `run`
+   * unparsed as `command`, not among the positionals.
+   */
+  takesCommand?: boolean;
   /** Returns the process exit code. Throw `UsageError` for bad input (exit 2, one line). */
   run(
-    input: { positionals: string[]; values: Record<string, unknown> },
+    input: { positionals: string[]; values: Record<string, unknown>; command?: string[] },
     io: CliIo,
   ): Promise<number>;
 }

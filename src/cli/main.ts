@@ -60,7 +60,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // After `--` comes a command to run, whose own `--help` is not ours.
+  const ownArgs = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (ownArgs.includes('--help') || ownArgs.includes('-h')) {
     io.out(formatHelp({ entry, command }));
     return 0;
   }
@@ -71,7 +73,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return [key, parseSpec];
       }),
     );
-    const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args: rest,
+      options,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+    const dashes = parsed.tokens.find((token) => token.kind === 'option-terminator');
+    if (command.takesCommand && dashes) {
+      const positionals = parsed.tokens.flatMap((token) =>
+        token.kind === 'positional' && token.index < dashes.index ? [token.value] : [],
+      );
+      const commandArgs = rest.slice(dashes.index + 1);
+      return await command.run({ positionals, values: parsed.values, command: commandArgs }, io);
+    }
     return await command.run({ positionals: parsed.positionals, values: parsed.values }, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {

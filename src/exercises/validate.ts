@@ -1,25 +1,25 @@
 import { join } from 'node:path';
-import type { LeakCheckResult } from '../inspector/types';
+import type { HuntEvent, HuntReport } from '../hunt/types';
 import { prepareAppCopy, withTemporaryDir } from './appCopy';
 import { exerciseFileProblems, type Exercise } from './exercise';
 import type { ExerciseManifest } from './manifest';
 import { describeExit, outputTail, runTests, type CommandResult } from './runner';
 
-/** Runs the live leak check on an app folder (`runLeakCheck` from the inspector, in production). */
+/** Runs the live leak check on an app folder (`checkApp` from the hunt pipeline, in production). */
 export type LeakCheck = (options: {
   appDir: string;
   manifest: ExerciseManifest;
   nodePath?: string;
   signal?: AbortSignal;
-  onProgress?: (message: string) => void;
-}) => Promise<LeakCheckResult>;
+  onEvent?: (event: HuntEvent) => void;
+}) => Promise<HuntReport>;
 
 /** One exercise variant (the pristine app or the app with the solution applied), as validated. */
 export interface VariantResult {
   variant: 'pristine' | 'solution';
   setup?: CommandResult;
   tests?: CommandResult;
-  check?: LeakCheckResult;
+  check?: HuntReport;
   /** What went against expectations, one line each; empty when the variant behaved. */
   failures: string[];
   durationMs: number;
@@ -88,12 +88,12 @@ async function validateVariant(
       appDir,
       manifest,
       ...run,
-      onProgress: (message) => say(message),
+      onEvent: (event) => say(event.message),
     });
     const expected = variant === 'pristine' ? 'leak' : 'no-leak';
     if (result.check.verdict !== expected)
       result.failures.push(
-        `leak check says ${result.check.verdict} (${Math.round(result.check.bytesPerRequest)} B/request, threshold ${result.check.thresholdBytesPerRequest}); expected ${expected}`,
+        `leak check says ${result.check.verdict}, expected ${expected}: ${result.check.reason}`,
       );
   } catch (error) {
     if (options.signal?.aborted) throw error;

@@ -21,7 +21,7 @@ export interface ProgressRecorder {
   ): Promise<void>;
   leakCheckRun(
     exerciseId: string,
-    result: { verdict: 'leak' | 'no-leak' | 'error'; bytesPerRequest?: number },
+    result: { verdict: 'leak' | 'no-leak' | 'inconclusive' | 'error'; bytesPerRequest?: number },
   ): Promise<void>;
   /** Hint indexes revealed so far for this set's exercise, in order. */
   revealedHints(setId: string, exerciseId: string): number[];

@@ -4,8 +4,7 @@
  */
 export { launchServices, freePort, urlVariable, signalUntilExit } from './launch';
 export { attach, connectSession, readProcRss } from './session';
-export { runLeakCheck, judgeLadder, bytesPerRequest, formatBytes } from './leakCheck';
-export { runHunt, type HuntTimings } from './hunt';
+export { formatBytes } from '../common/format';
 export {
   InspectorError,
   ServiceExitedError,

@@ -53,7 +53,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function portAccepts(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function portAccepts(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
@@ -85,7 +86,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Keeps the last lines of a stream (minus the inspector's own banner) for error messages. */
-class StderrTail {
+export class StderrTail {
   private lines: string[] = [];
   private partial = '';
   text = '';

@@ -158,7 +158,9 @@ class CdpSession implements InspectorSession {
       progress.total = total;
       onProgress?.({ ...progress });
     });
-    const taking = this.client.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true });
+    const taking = options.stopTracking
+      ? this.client.send('HeapProfiler.stopTrackingHeapObjects', { reportProgress: true })
+      : this.client.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true });
     this.snapshotInFlight = taking;
     let abortListener: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
@@ -193,6 +195,10 @@ class CdpSession implements InspectorSession {
       dropped.catch(() => undefined);
       taking.catch(() => undefined);
     }
+  }
+
+  async startTrackingAllocations(): Promise<void> {
+    await this.client.send('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
   }
 
   startSampling(intervalMs: number): void {

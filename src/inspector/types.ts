@@ -3,9 +3,8 @@
  * results of `leakhunt check` / `leakhunt hunt`. Plain data where it crosses to the CLI or the
  * webview, so both can print or render it as is.
  */
-import type { diffSnapshots } from '../heap';
 import type { ScriptResolver } from '../heap/results';
-import type { ExerciseManifest, ServiceSpec } from '../exercises/manifest';
+import type { ServiceSpec } from '../exercises/manifest';
 
 export type { ScriptResolver };
 
@@ -34,6 +33,11 @@ export interface SnapshotProgress {
 export interface SnapshotOptions {
   onProgress?: (progress: SnapshotProgress) => void;
   signal?: AbortSignal;
+  /**
+   * End allocation tracking with this snapshot: V8 writes the allocation traces into the
+   * snapshot it takes when tracking stops (a second snapshot afterwards would have none).
+   */
+  stopTracking?: boolean;
 }
 
 /** How a service process ended. */
@@ -60,6 +64,11 @@ export interface InspectorSession {
    * abort the partial file is removed and the error raised.
    */
   takeHeapSnapshot(file: string, options?: SnapshotOptions): Promise<{ bytes: number }>;
+  /**
+   * Records the allocation stack of every object allocated from now on, for the snapshot taken
+   * with `stopTracking` (which also ends the tracking). Slows allocation while it runs.
+   */
+  startTrackingAllocations(): Promise<void>;
   /** Starts sampling every `intervalMs`; samples go to `onSample` listeners. */
   startSampling(intervalMs: number): void;
   stopSampling(): void;
@@ -119,64 +128,4 @@ export interface LaunchOptions {
   /** Extra environment for every service (on top of this process's environment). */
   env?: Record<string, string>;
   log?: (line: string) => void;
-}
-
-/** One rung of the leak-check ladder: heap after forced GC, once `requests` have been sent. */
-export interface LadderStep {
-  requests: number;
-  usedHeap: number;
-}
-
-/** The verdict of `runLeakCheck`, as `leakhunt check --json` prints it. */
-export interface LeakCheckResult {
-  verdict: 'leak' | 'no-leak';
-  service: string;
-  /** Least-squares slope of used heap over requests. */
-  bytesPerRequest: number;
-  ladder: LadderStep[];
-  thresholdBytesPerRequest: number;
-  /** Every rung above the previous one. */
-  monotonic: boolean;
-}
-
-/** What `runLeakCheck` runs: an app folder and the manifest describing its services and load. */
-export interface CheckRunOptions {
-  /** The app folder (service entries are relative to it). */
-  appDir: string;
-  manifest: ExerciseManifest;
-  nodePath?: string;
-  signal?: AbortSignal;
-  onProgress?: (message: string) => void;
-}
-
-/** `runLeakCheck`'s options plus where the hunt's snapshots go. */
-export interface HuntRunOptions extends CheckRunOptions {
-  /** Where the three snapshots are written (created if missing). */
-  snapshotDir: string;
-  /** Number of suspects reported; default 5. */
-  top?: number;
-  /**
-   * The three-snapshot diff; default the heap engine in-process (fine for the CLI). The editor
-   * passes one backed by the heap worker, so its extension host never parses snapshots.
-   */
-  diff?: typeof diffSnapshots;
-}
-
-/** A leak suspect as `hunt --json` prints it. */
-export interface HuntSuspect {
-  name: string;
-  count: number;
-  retainedSize: number;
-  path: string[];
-  location?: { file: string; line: number; column: number };
-}
-
-/** The result of `leakhunt hunt`, exactly what `--json` prints. */
-export interface HuntResult {
-  verdict: 'leak' | 'no-leak';
-  service: string;
-  bytesPerRequest: number;
-  /** Baseline, target and final snapshot of `service`. */
-  snapshots: string[];
-  suspects: HuntSuspect[];
 }

@@ -25,7 +25,7 @@ export interface TestRunRecord {
 export interface LeakCheckRecord {
   at: string;
   /** `error` when the check could not reach a verdict (service crashed, timed out...). */
-  verdict: 'leak' | 'no-leak' | 'error';
+  verdict: 'leak' | 'no-leak' | 'inconclusive' | 'error';
   bytesPerRequest?: number;
 }
 
@@ -146,7 +146,7 @@ export function findProblems(data: unknown): string[] {
       leakChecks: (c: unknown) =>
         isObject(c) &&
         typeof c.at === 'string' &&
-        ['leak', 'no-leak', 'error'].includes(c.verdict as string) &&
+        ['leak', 'no-leak', 'inconclusive', 'error'].includes(c.verdict as string) &&
         (c.bytesPerRequest === undefined || typeof c.bytesPerRequest === 'number'),
     };
     for (const [field, valid] of Object.entries(lists)) {

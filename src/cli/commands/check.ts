@@ -1,43 +1,26 @@
-import { formatBytes, runLeakCheck } from '../../inspector';
 import type { CliCommand } from '../command';
-import { resolveTarget, targetOptions, untilTerminated, withTargetApp } from './hunt';
+import { ladderLines, verdictLines } from '../huntReport';
+import { HUNT_USAGE, resolveTarget, runOnTarget, targetOptions } from './hunt';
 
-/** `leakhunt check`: the deterministic leak verdict, as an exit code for CI and graders. */
+/** Exit codes of `leakhunt check`, for CI and graders. */
+const EXIT = { 'no-leak': 0, leak: 1, inconclusive: 3 } as const;
+
+/** `leakhunt check`: the leak verdict alone, as an exit code for CI and graders. */
 export const checkCommand: CliCommand = {
-  usage: '<exercise-dir> | --entry <file.js> --request "GET /path" [...]',
+  usage: HUNT_USAGE,
+  takesCommand: true,
   options: targetOptions,
   examples: [
     'leakhunt check exercises/user-sessions',
     'leakhunt check --entry server.js --request "GET /users/{n}" --count 1000 --threshold 512',
+    'leakhunt check --request "GET /users/{n}" --json -- npm start',
+    'leakhunt check --attach ws://127.0.0.1:9229/<id> --url http://127.0.0.1:3000 --request "GET /x"',
   ],
-  async run({ positionals, values }, io) {
-    const target = await resolveTarget(positionals, values, io);
-    const nodePath = values.node as string | undefined;
-    const result = await untilTerminated(io.signal, (signal) =>
-      withTargetApp(target, { nodePath, signal, io }, (appDir) =>
-        runLeakCheck({
-          appDir,
-          manifest: target.manifest,
-          nodePath,
-          signal,
-          onProgress: (message) => io.err(message),
-        }),
-      ),
-    );
-    if (values.json === true) io.out(JSON.stringify(result, null, 2));
-    else {
-      const slope = `${formatBytes(result.bytesPerRequest)} per request`;
-      const threshold = `threshold ${formatBytes(result.thresholdBytesPerRequest)}`;
-      io.out(
-        result.verdict === 'leak'
-          ? `leak: '${result.service}' keeps ${slope} (${threshold}) and grew at every step`
-          : `no leak: '${result.service}' keeps ${slope} (${threshold})` +
-              (result.monotonic ? '' : '; its heap did not grow at every step'),
-      );
-      io.out('  requests  used heap after GC');
-      for (const step of result.ladder)
-        io.out(`  ${String(step.requests).padStart(8)}  ${formatBytes(step.usedHeap).padStart(9)}`);
-    }
-    return result.verdict === 'leak' ? 1 : 0;
+  async run({ positionals, values, command }, io) {
+    const target = await resolveTarget(positionals, values, io, command);
+    const report = await runOnTarget(target, 'check', values, io);
+    if (values.json === true) io.out(JSON.stringify(report, null, 2));
+    else for (const line of [...verdictLines(report), ...ladderLines(report)]) io.out(line);
+    return EXIT[report.verdict];
   },
 };

@@ -5,7 +5,20 @@ import { withReadyApp } from '../../exercises/appCopy';
 import { loadExercise, type Exercise } from '../../exercises/exercise';
 import { createLocationMapper } from '../../exercises/sourceLocation';
 import type { ExerciseManifest, LoadRequest } from '../../exercises/manifest';
-import { formatBytes, runHunt } from '../../inspector';
+import { printable } from '../../common/text';
+import {
+  commandName,
+  huntApp,
+  huntOnRig,
+  inProcessDiff,
+  withAttachedRig,
+  withCommandRig,
+  type HuntEvent,
+  type HuntReport,
+  type RigHuntOptions,
+} from '../../hunt';
+import { isLoopbackHost } from '../../load';
+import { relocateReport, suspectLines, verdictLines } from '../huntReport';
 import { UsageError, type CliCommand, type CliIo, type OptionSpec } from '../command';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -18,11 +31,28 @@ export const targetOptions: Record<string, OptionSpec> = {
     description:
       'Run this Node program (it must listen on process.env.PORT) instead of an exercise',
   },
+  attach: {
+    type: 'string',
+    valueName: '<port|ws://127.0.0.1:…>',
+    description:
+      'Hunt a Node process already running with --inspect (loopback only; it keeps running)',
+  },
+  url: {
+    type: 'string',
+    valueName: '<http://127.0.0.1:PORT>',
+    description: 'Where the attached process serves: the load goes there (loopback only)',
+  },
+  'start-timeout': {
+    type: 'string',
+    valueName: '<seconds>',
+    description: 'How long a start command (after --) may take to listen (default 30)',
+  },
   request: {
     type: 'string',
     multiple: true,
     valueName: '"<METHOD> <path> [json]"',
-    description: 'A request of the load mix, e.g. "GET /users/{n}" (repeatable; with --entry)',
+    description:
+      'A request of the load mix, e.g. "GET /users/{n}" (repeatable; with --entry, --attach or --)',
   },
   count: {
     type: 'string',
@@ -38,7 +68,7 @@ export const targetOptions: Record<string, OptionSpec> = {
   node: {
     type: 'string',
     valueName: '<path>',
-    description: 'Node binary to run the services with',
+    description: 'Node binary to run the services with (not with --attach or a command)',
   },
   json: { type: 'boolean', description: 'Print the result as JSON on stdout' },
 };
@@ -69,12 +99,36 @@ export async function untilTerminated<T>(
   }
 }
 
-/** What to run: the app folder and a manifest, from an exercise folder or from `--entry`. */
-export interface HuntTarget {
+/**
+ * What to run: an app folder and a manifest (an exercise, or `--entry`), a start command (after
+ * `--`), or a running process to attach to. The last two are described by a one-service manifest
+ * too, so every form gets its plan and option overrides the same way.
+ */
+export type HuntTarget = AppTarget | CommandTarget | AttachTarget;
+
+export interface AppTarget {
+  kind: 'app';
   appDir: string;
   manifest: ExerciseManifest;
   /** The exercise, when the target is one (its setup step must run before its services). */
   exercise?: Exercise;
+}
+
+export interface CommandTarget {
+  kind: 'command';
+  /** Program and arguments, as given after `--`. */
+  command: string[];
+  cwd: string;
+  manifest: ExerciseManifest;
+  startTimeoutMs?: number;
+}
+
+export interface AttachTarget {
+  kind: 'attach';
+  inspector: { port: number } | { url: string };
+  /** Where the process serves (loopback). */
+  url: string;
+  manifest: ExerciseManifest;
 }
 
 /**
@@ -82,7 +136,7 @@ export interface HuntTarget {
  * where setup has run (removed afterwards), so a build never writes into the exercise folder.
  */
 export function withTargetApp<T>(
-  target: HuntTarget,
+  target: AppTarget,
   options: { nodePath?: string; signal: AbortSignal; io: CliIo },
   work: (appDir: string) => Promise<T>,
 ): Promise<T> {
@@ -123,49 +177,143 @@ export function parseRequest(text: string, service: string): LoadRequest {
   return request;
 }
 
-/** Builds the run target from either form of `hunt` / `check`, applying the option overrides. */
+/** A one-service manifest for a program that is not an exercise, with `--entry`'s defaults. */
+function programManifest(service: string, summary: string, requests: string[]): ExerciseManifest {
+  return {
+    id: service,
+    title: service,
+    summary,
+    difficulty: 'easy',
+    minutes: 1,
+    scenario: '',
+    services: [{ name: service, entry: '' }],
+    load: { requests: requests.map((r) => parseRequest(r, service)), concurrency: 8 },
+    hints: [],
+    tests: { command: '' },
+    check: { service, warmup: 500, step: 1000, thresholdBytesPerRequest: 256 },
+    solution: '',
+  };
+}
+
+/** `--attach 9229`, `--attach 127.0.0.1:9229`, `--attach ws://127.0.0.1:9229/<id>`: loopback only. */
+export function parseInspector(text: string): { port: number } | { url: string } {
+  if (/^\d+$/.test(text)) {
+    const port = Number(text);
+    if (port < 1 || port > 65535) throw new UsageError(`--attach ${text}: not a port number`);
+    return { port };
+  }
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch (error) {
+    throw new UsageError(`--attach ${text}: expected an inspector port, host:port or ws:// URL`, {
+      cause: error,
+    });
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'http:')
+    throw new UsageError(`--attach ${text}: expected an inspector port, host:port or ws:// URL`);
+  // The inspector runs any code it is sent: never attach to one on another machine.
+  if (!isLoopbackHost(url.hostname))
+    throw new UsageError(
+      `--attach ${text}: the inspector must be on this machine (127.0.0.1, ::1 or localhost); ` +
+        `Leak Hunt never attaches to another host`,
+    );
+  if (!url.port)
+    throw new UsageError(`--attach ${text}: give the inspector's port, e.g. 127.0.0.1:9229`);
+  return url.protocol === 'ws:' ? { url: text } : { url: `http://${url.host}` };
+}
+
+/** `--url`: where an attached process serves; loopback `http://` only, refused before anything runs. */
+export function parseServiceUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (error) {
+    throw new UsageError(`--url ${text}: expected e.g. http://127.0.0.1:3000`, { cause: error });
+  }
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname))
+    throw new UsageError(
+      `--url ${text}: Leak Hunt only sends load to http:// on this machine (127.0.0.1, ::1 or ` +
+        `localhost); run the service here, or tunnel its port to 127.0.0.1`,
+    );
+  if (url.pathname !== '/' || url.search)
+    throw new UsageError(`--url ${text}: give only the origin; paths go in --request`);
+  return url.origin;
+}
+
+/**
+ * Builds the run target from the form of `hunt` / `check` given (an exercise folder, `--entry`,
+ * a start command after `--`, or `--attach`), applying the option overrides.
+ */
 export async function resolveTarget(
   positionals: string[],
   values: Record<string, unknown>,
   io: CliIo,
+  command: string[] = [],
 ): Promise<HuntTarget> {
   const entry = values.entry as string | undefined;
+  const attach = values.attach as string | undefined;
   const requests = (values.request as string[] | undefined) ?? [];
+  const forms = [
+    positionals.length > 0 && '<exercise-dir>',
+    entry && '--entry',
+    attach && '--attach',
+    command.length > 0 && '-- <command>',
+  ].filter((form): form is string => typeof form === 'string');
+  if (forms.length === 0)
+    throw new UsageError(
+      'expects one <exercise-dir>, --entry <file.js>, --attach <port> or -- <command>, ' +
+        'the last three with --request "GET /path"',
+    );
+  if (forms.length > 1) throw new UsageError(`give one of ${forms.join(', ')}, not several`);
+  const form = forms[0]!;
+  if (form === '<exercise-dir>') {
+    if (positionals.length !== 1) throw new UsageError('expects one <exercise-dir>');
+    if (requests.length) throw new UsageError('--request goes with --entry, --attach or --');
+  } else if (requests.length === 0)
+    throw new UsageError(`${form} needs at least one --request "<METHOD> /path"`);
+  if (values.url !== undefined && !attach) throw new UsageError('--url goes with --attach');
+  if (values['start-timeout'] !== undefined && command.length === 0)
+    throw new UsageError('--start-timeout goes with a start command (after --)');
+  if (values.node !== undefined && (attach || command.length))
+    throw new UsageError(`--node does not apply to ${form}: the command or process picks its Node`);
+
   let target: HuntTarget;
   if (entry) {
-    if (positionals.length) throw new UsageError('give either <exercise-dir> or --entry, not both');
-    if (requests.length === 0)
-      throw new UsageError('--entry needs at least one --request "<METHOD> /path"');
     const file = resolve(io.cwd, entry);
     const service =
       basename(file, extname(file))
         .toLowerCase()
         .replace(/[^a-z0-9-]/g, '-') || 'app';
+    const manifest = programManifest(service, `${file} under load`, requests);
+    manifest.services = [{ name: service, entry: file }];
+    target = { kind: 'app', appDir: dirname(file), manifest };
+  } else if (attach) {
+    const inspector = parseInspector(attach);
+    if (values.url === undefined)
+      throw new UsageError(
+        '--attach needs --url http://127.0.0.1:<port>, where the process serves',
+      );
+    const url = parseServiceUrl(values.url as string);
     target = {
-      appDir: dirname(file),
-      manifest: {
-        id: service,
-        title: service,
-        summary: `${file} under load`,
-        difficulty: 'easy',
-        minutes: 1,
-        scenario: '',
-        services: [{ name: service, entry: file }],
-        load: { requests: requests.map((r) => parseRequest(r, service)), concurrency: 8 },
-        hints: [],
-        tests: { command: '' },
-        check: { service, warmup: 500, step: 1000, thresholdBytesPerRequest: 256 },
-        solution: '',
-      },
+      kind: 'attach',
+      inspector,
+      url,
+      manifest: programManifest('app', `${url} under load`, requests),
+    };
+  } else if (command.length) {
+    const seconds = count(values['start-timeout'], 'start-timeout');
+    const service = commandName(command, io.cwd);
+    target = {
+      kind: 'command',
+      command,
+      cwd: io.cwd,
+      manifest: programManifest(service, `${command.join(' ')} under load`, requests),
+      ...(seconds ? { startTimeoutMs: seconds * 1000 } : {}),
     };
   } else {
-    if (positionals.length !== 1)
-      throw new UsageError(
-        'expects one <exercise-dir>, or --entry <file.js> --request "GET /path"',
-      );
-    if (requests.length) throw new UsageError('--request goes with --entry');
     const exercise = await loadExercise(resolve(io.cwd, positionals[0]!));
-    target = { appDir: exercise.appDir, manifest: exercise.manifest, exercise };
+    target = { kind: 'app', appDir: exercise.appDir, manifest: exercise.manifest, exercise };
   }
   const { manifest } = target;
   const loadCount = count(values.count, 'count');
@@ -180,9 +328,15 @@ export async function resolveTarget(
   return target;
 }
 
+/** The usage line `hunt` and `check` share: the four forms of a target. */
+export const HUNT_USAGE =
+  '<exercise-dir> | --entry <file.js> | --attach <port> --url <url> | -- <command…>  ' +
+  '(the last three with --request "GET /path")';
+
 /** `leakhunt hunt`: the headless hunt, from services under load to leak suspects. */
 export const huntCommand: CliCommand = {
-  usage: '<exercise-dir> | --entry <file.js> --request "GET /path" [...]',
+  usage: HUNT_USAGE,
+  takesCommand: true,
   options: {
     ...targetOptions,
     snapshots: {
@@ -195,68 +349,91 @@ export const huntCommand: CliCommand = {
   examples: [
     'leakhunt hunt exercises/user-sessions',
     'leakhunt hunt --entry server.js --request "GET /users/{n}" --request "POST /cart {\\"id\\":1}"',
+    'leakhunt hunt --request "GET /users/{n}" -- npm start',
+    'leakhunt hunt --request "GET /users/{n}" -- npx ts-node src/app.ts',
+    'leakhunt hunt --attach 9229 --url http://127.0.0.1:3000 --request "GET /users/{n}"',
     'leakhunt hunt exercises/user-sessions --json > hunt.json',
   ],
-  async run({ positionals, values }, io) {
-    const target = await resolveTarget(positionals, values, io);
-    const { manifest } = target;
-    const nodePath = values.node as string | undefined;
+  async run({ positionals, values, command }, io) {
+    const target = await resolveTarget(positionals, values, io, command);
     const top = count(values.top, 'top') ?? 5;
     const snapshotDir = values.snapshots
       ? resolve(io.cwd, values.snapshots as string)
       : await mkdtemp(join(tmpdir(), 'leakhunt-'));
-    let growth: { service: string; bytesPerRequest: number }[] = [];
-    const result = await untilTerminated(io.signal, (signal) =>
-      withTargetApp(target, { nodePath, signal, io }, async (appDir) => {
-        const hunt = await runHunt({
-          appDir,
-          manifest,
-          snapshotDir,
-          top,
-          nodePath,
-          signal,
-          onProgress: (message) => io.err(message),
-          onGrowth: (measured) => (growth = measured),
-        });
-        if (appDir === target.appDir) return hunt;
-        // The set-up copy is removed next: point the suspects at the exercise's own sources.
-        const locate = await createLocationMapper(appDir, target.appDir);
-        for (const suspect of hunt.suspects)
-          if (suspect.location) suspect.location = await locate(suspect.location);
-        return hunt;
-      }),
-    );
+    const report = await runOnTarget(target, 'hunt', values, io, { top, snapshotDir });
     if (values.json === true) {
-      io.out(JSON.stringify(result, null, 2));
+      io.out(JSON.stringify(report, null, 2));
       return 0;
     }
-    const threshold = manifest.check.thresholdBytesPerRequest;
-    io.out(
-      result.verdict === 'leak'
-        ? `Leak: '${result.service}' keeps ${formatBytes(result.bytesPerRequest)} per request ` +
-            `(threshold ${formatBytes(threshold)}).`
-        : `No leak found: the service that grew most, '${result.service}', keeps ` +
-            `${formatBytes(result.bytesPerRequest)} per request (threshold ${formatBytes(threshold)}).`,
-    );
-    if (growth.length > 1)
-      io.out(
-        `Heap growth per request: ${growth
-          .map((g) => `${g.service} ${formatBytes(g.bytesPerRequest)}`)
-          .join(', ')}.`,
-      );
-    if (result.suspects.length) {
-      io.out('');
-      io.out('Top suspects (allocated between snapshots 1 and 2, still alive in 3):');
-      result.suspects.forEach((s, i) => {
-        io.out(`  ${i + 1}. ${s.name} ×${s.count}, retaining ${formatBytes(s.retainedSize)}`);
-        io.out(`     ${s.path.join(' → ')}`);
-        if (s.location)
-          io.out(`     at ${s.location.file}:${s.location.line}:${s.location.column}`);
-      });
-    }
+    for (const line of verdictLines(report)) io.out(line);
+    for (const line of suspectLines(report, io.cwd)) io.out(line);
     io.out('');
     io.out('Snapshots (open them in the Heap Explorer or Chrome DevTools):');
-    for (const file of result.snapshots) io.out(`  ${file}`);
+    for (const file of report.snapshots) io.out(`  ${file}`);
     return 0;
   },
 };
+
+/**
+ * Runs the one hunt pipeline on a target for `hunt` or `check`, with Ctrl-C, SIGTERM and SIGHUP
+ * stopping everything Leak Hunt started and progress on stderr. An exercise's setup runs in a
+ * temporary copy, whose locations are moved to the exercise's own sources; a start command runs
+ * in its own process group; an attached process is left running.
+ */
+export function runOnTarget(
+  target: HuntTarget,
+  kind: 'hunt' | 'check',
+  values: Record<string, unknown>,
+  io: CliIo,
+  options: { top?: number; snapshotDir?: string } = {},
+): Promise<HuntReport> {
+  const nodePath = values.node as string | undefined;
+  const onEvent = (event: HuntEvent): void => io.err(printable(event.message));
+  const hunt: RigHuntOptions = {
+    kind,
+    manifest: target.manifest,
+    ...options,
+    diff: inProcessDiff,
+    onEvent,
+  };
+  const name = target.manifest.services[0]!.name;
+  const concurrency = target.manifest.load.concurrency;
+  return untilTerminated(io.signal, (signal) => {
+    switch (target.kind) {
+      case 'command':
+        return huntOnRig(
+          (plan, work) =>
+            withCommandRig(
+              {
+                command: target.command,
+                trackAllocations: plan.trackAllocations,
+                cwd: target.cwd,
+                name,
+                concurrency,
+                signal,
+                onEvent,
+                ...(target.startTimeoutMs ? { startTimeoutMs: target.startTimeoutMs } : {}),
+              },
+              work,
+            ),
+          hunt,
+        );
+      case 'attach':
+        return huntOnRig(
+          (_plan, work) =>
+            withAttachedRig(
+              { inspector: target.inspector, url: target.url, name, concurrency, signal, onEvent },
+              work,
+            ),
+          hunt,
+        );
+      case 'app':
+        return withTargetApp(target, { nodePath, signal, io }, async (appDir) => {
+          const report = await huntApp({ ...hunt, appDir, nodePath, signal });
+          if (appDir === target.appDir) return report;
+          // The set-up copy is removed next: point the suspects at the exercise's own sources.
+          return relocateReport(report, await createLocationMapper(appDir, target.appDir));
+        });
+    }
+  });
+}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runLeakCheck } from '../../inspector/leakCheck';
+import { checkApp, inProcessDiff } from '../../hunt';
 import { loadExercise, readCatalog, validateExercise, type Exercise } from '../../exercises';
 import type { ExerciseValidation, VariantResult } from '../../exercises';
 import { UsageError, type CliCommand } from '../command';
@@ -16,7 +16,8 @@ function testsCell(variant: VariantResult): string {
 function checkCell(variant: VariantResult): string {
   const check = variant.check;
   if (!check) return '-';
-  return `${check.verdict} ${Math.round(check.bytesPerRequest)} B/req (limit ${check.thresholdBytesPerRequest})`;
+  const surviving = check.evidence.survivingBytesPerRequest ?? check.bytesPerRequest;
+  return `${check.verdict} ${Math.round(surviving)} B/req (limit ${check.thresholdBytesPerRequest})`;
 }
 
 /** The results table: one row per exercise variant, then the reasons for every failure. */
@@ -83,7 +84,7 @@ export const validateCommand: CliCommand = {
     for (const exercise of exercises) {
       io.err(`validate: ${exercise.manifest.id}…`);
       const result = await validateExercise(exercise, {
-        leakCheck: runLeakCheck,
+        leakCheck: (options) => checkApp({ ...options, diff: inProcessDiff }),
         signal: io.signal,
         ...(nodePath ? { nodePath } : {}),
         onProgress: (message) => io.err(`  ${message}`),

@@ -1,4 +1,5 @@
 import type { DiffResult } from '../../heap/results';
+import type { SnapshotDiff } from '../../hunt/types';
 import type { ClassDelta, Page, SortOrder, SummaryRow } from '../protocol';
 
 export interface AnalysisOptions {
@@ -25,7 +26,18 @@ export interface HeapAnalysis {
   findLeaks(
     files: { baseline: string; target: string; final: string },
     /** `scripts`: script id → file, from the live session that took the snapshots. */
-    options?: AnalysisOptions & { scripts?: Record<number, string> },
+    options?: AnalysisOptions & { scripts?: Record<number, string>; top?: number },
   ): Promise<DiffResult>;
   dispose(): void;
+}
+
+/** The heap worker's three-snapshot diff in the shape the hunt pipeline calls. */
+export function workerDiff(heap: HeapAnalysis): SnapshotDiff {
+  return (files, { signal, onProgress, scripts, top }) =>
+    heap.findLeaks(files, {
+      signal,
+      scripts,
+      top,
+      ...(onProgress ? { onProgress: (_file, fraction) => onProgress(fraction, 1) } : {}),
+    });
 }

@@ -90,12 +90,16 @@ export class WorkerHeapAnalysis implements HeapAnalysis {
 
   findLeaks(
     files: { baseline: string; target: string; final: string },
-    options?: AnalysisOptions & { scripts?: Record<number, string> },
+    options?: AnalysisOptions & { scripts?: Record<number, string>; top?: number },
   ): Promise<DiffResult> {
     return this.withWorker('three-snapshot diff', (client) =>
       client.call(
         'diff',
-        { ...files, top: 20, ...(options?.scripts ? { scripts: options.scripts } : {}) },
+        {
+          ...files,
+          top: options?.top ?? 20,
+          ...(options?.scripts ? { scripts: options.scripts } : {}),
+        },
         this.progressFor(files.final, options),
       ),
     );

@@ -118,7 +118,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
 
   leakCheckRun(
     exerciseId: string,
-    result: { verdict: 'leak' | 'no-leak' | 'error'; bytesPerRequest?: number },
+    result: { verdict: 'leak' | 'no-leak' | 'inconclusive' | 'error'; bytesPerRequest?: number },
   ): Promise<void> {
     return this.record('a leak check', () => this.store.recordLeakCheck(exerciseId, result));
   }

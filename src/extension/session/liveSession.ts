@@ -2,7 +2,9 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExerciseManifest, LoadRequest } from '../../exercises/manifest';
-import { bytesPerRequest, describeExit, launchServices } from '../../inspector';
+import { describeExit, launchServices, signalUntilExit } from '../../inspector';
+import { guardWith, type HuntRig } from '../../hunt';
+import { bytesPerRequest } from '../../hunt/verdict';
 import type { ExitInfo, HeapSample, InspectorSession, ServiceGroup } from '../../inspector';
 import { runLoad, type LoadStats } from '../../load';
 import type { ServiceSeries, ServiceState, SnapshotMarker } from '../protocol';
@@ -339,6 +341,47 @@ export class LiveSession implements vscode.Disposable {
     handle.series.markers.push(marker);
     this.marked.fire({ service, marker });
     return { file, bytes: bytes || (await stat(file)).size, takenAt };
+  }
+
+  /**
+   * The session's services as a rig for the hunt pipeline: their inspector sessions and load
+   * without a rate limit (a hunt counts requests, not seconds), sent through this session so
+   * the live charts keep counting requests. Aborts when `signal` does or a service ends.
+   */
+  huntRig(signal: AbortSignal, concurrency: number): { rig: HuntRig; done(): void } {
+    if (!this.group)
+      throw new Error('Find Leak needs services started by Leak Hunt to drive load at.');
+    const controller = signalUntilExit(this.group.services, signal);
+    const guard = guardWith(controller.signal);
+    const rig: HuntRig = {
+      services: this.group.services.map((s) => ({
+        name: s.name,
+        session: s.session,
+        exited: s.exited,
+      })),
+      signal: controller.signal,
+      guard,
+      load: async (requests, count) => {
+        const stats = await guard(
+          this.startLoad({ requests, count, concurrency }, controller.signal),
+        );
+        if (count > 0 && stats.ok === 0)
+          throw new Error(
+            `no request succeeded (${stats.non2xx} non-2xx, ${stats.errors} failed): is a service down?`,
+          );
+        return stats;
+      },
+    };
+    return { rig, done: () => controller.abort(new Error('the hunt is over')) };
+  }
+
+  /** Marks a snapshot taken outside `takeSnapshot` (by a hunt) on the service's chart. */
+  markSnapshot(service: string, file: string, label: string, time: number): void {
+    const handle = this.handles.get(service);
+    if (!handle) return;
+    const marker: SnapshotMarker = { time, snapshotId: file, label };
+    handle.series.markers.push(marker);
+    this.marked.fire({ service, marker });
   }
 
   /** Stops load, sampling and every process this session started. Safe to call twice. */

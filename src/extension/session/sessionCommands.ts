@@ -8,6 +8,9 @@ import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { ensureTrusted } from '../trust';
 import { HeapExplorerPanel } from '../explorer/heapExplorerPanel';
+import { workerDiff } from '../explorer/heapAnalysis';
+import { runHuntPipeline } from '../../hunt/pipeline';
+import { planFromManifest } from '../../hunt/plan';
 import type { LiveSession, LoadSettings } from './liveSession';
 
 export interface LoadArgs {
@@ -259,9 +262,9 @@ async function takeSnapshot(
 }
 
 /**
- * The automated three-snapshot hunt on the running session: baseline after GC, load, target,
- * load, final; then objects born between baseline and target that are still alive in final,
- * grouped by retainer path. Opens the Leak suspects view.
+ * Find Leak: the one hunt pipeline (the same as `leakhunt hunt`) on the running session's
+ * services, with the exercise's load profile unthrottled. Its snapshots join the Session view as
+ * they are taken; the suspects and the verdict open in the Heap Explorer.
  */
 async function findLeak(
   services: ExtensionServices,
@@ -275,48 +278,62 @@ async function findLeak(
     HeapExplorerPanel.show(services, { view: 'suspects' });
     return undefined;
   }
-  const service = await pickService(live, args.service, 'Find Leak: hunt in which service?');
-  if (!service) return undefined;
-  const load = loadSettings(services, { count: args.count });
+  const { manifest } = live.target;
+  const plan = planFromManifest(manifest, 'hunt', SUSPECTS_SHOWN);
+  if (args.service) plan.service = args.service;
+  if (args.count) plan.requestsPerRung = args.count;
+  const concurrency = manifest.load.concurrency ?? readSettings().defaultLoad.concurrency;
   await live.stopLoad();
-  const result = await vscode.window
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const snapshotDir = join(snapshotFolder(services), `find-leak-${stamp}`);
+  const exerciseId = services.currentExercise.value?.exercise.manifest.id;
+  const ids: string[] = [];
+  const report = await vscode.window
     .withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Finding the leak in ${service}`,
+        title: 'Finding the leak',
         cancellable: true,
       },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        const { signal } = controller;
-        const step = (message: string): void => progress.report({ message });
-        step('baseline snapshot');
-        const baseline = await captureSnapshot(
-          services,
-          live,
-          service,
-          'Baseline',
-          progress,
-          signal,
-        );
-        step(`load: ${load.count} requests`);
-        await live.startLoad(load, signal);
-        const target = await captureSnapshot(services, live, service, 'Target', progress, signal);
-        step(`load: ${load.count} more requests`);
-        await live.startLoad(load, signal);
-        const final = await captureSnapshot(services, live, service, 'Final', progress, signal);
-        step('comparing the three snapshots');
-        const diff = await services.heap.findLeaks(
-          { baseline: baseline.file, target: target.file, final: final.file },
-          { scripts: live.scriptMap(service), signal },
-        );
-        return {
-          baselineId: baseline.id,
-          targetId: target.id,
-          finalId: final.id,
-          suspects: diff.suspects,
-        };
+        const { rig, done } = live.huntRig(controller.signal, concurrency);
+        let reported = 0;
+        try {
+          return await runHuntPipeline(rig, plan, {
+            snapshotDir,
+            diff: workerDiff(services.heap),
+            onEvent: (event) => {
+              services.log.info('inspector', `Find Leak: ${event.message.trim()}`);
+              const fraction = event.fraction ?? reported;
+              progress.report({
+                message: event.message.trim(),
+                increment: Math.max(0, (fraction - reported) * 100),
+              });
+              reported = Math.max(reported, fraction);
+            },
+            onSnapshot: (taken) => {
+              const label = `${taken.label[0]!.toUpperCase()}${taken.label.slice(1)}`;
+              live.markSnapshot(taken.service, taken.file, label, taken.takenAt);
+              const info = services.snapshots.add({
+                id: taken.file,
+                file: taken.file,
+                label,
+                takenAt: taken.takenAt,
+                sizeBytes: taken.bytes,
+                service: taken.service,
+                state: 'ready',
+              });
+              const scripts = live.scriptMap(taken.service);
+              if (scripts) services.snapshots.setScripts(info.id, scripts);
+              if (exerciseId) void services.progress.snapshotTaken(exerciseId);
+              ids.push(info.id);
+            },
+          });
+        } finally {
+          done();
+        }
       },
     )
     .then(
@@ -326,15 +343,30 @@ async function findLeak(
         return undefined;
       },
     );
-  if (!result) {
+  if (!report) {
     void vscode.window.showInformationMessage(
       'Find Leak was stopped. The snapshots taken so far stay in the Session view.',
     );
     return undefined;
   }
+  const [baselineId, targetId, finalId] = ids as [string, string, string];
+  const result: SuspectsResult = {
+    baselineId,
+    targetId,
+    finalId,
+    suspects: report.suspects,
+    verdict: {
+      verdict: report.verdict,
+      reason: report.reason,
+      ...(report.advice ? { advice: report.advice.text } : {}),
+    },
+  };
   HeapExplorerPanel.show(services, { view: 'suspects', suspects: result });
   return result;
 }
+
+/** Suspects Find Leak asks for: the Heap Explorer folds the small ones into one row. */
+const SUSPECTS_SHOWN = 20;
 
 async function attachToProcess(
   services: ExtensionServices,

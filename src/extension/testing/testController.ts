@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { runTests } from '../../exercises/runner';
-import { formatBytes, runLeakCheck, type LeakCheckResult } from '../../inspector';
+import { formatBytes } from '../../common/format';
+import { checkApp } from '../../hunt/app';
+import type { HuntReport } from '../../hunt/types';
+import { workerDiff } from '../explorer/heapAnalysis';
 import {
   NodeTapParser,
   tapReporterEnv,
@@ -19,7 +22,7 @@ const LEAK_CHECK_ID = 'leak-check';
 
 interface RunOutcome {
   tests?: TestTotals;
-  leakCheck?: LeakCheckResult;
+  leakCheck?: HuntReport;
   /** Why the leak check reached no verdict (a service did not start, a crash...). */
   leakCheckError?: string;
 }
@@ -215,28 +218,33 @@ export class ExerciseTests implements vscode.Disposable {
     run.started(item);
     const started = Date.now();
     try {
-      const result = await runLeakCheck({
+      const result = await checkApp({
         appDir: current.workspaceDir,
         manifest,
         nodePath: readSettings().nodePath,
         signal,
-        onProgress: (message) => run.appendOutput(`${message}\r\n`, undefined, item),
+        onEvent: (event) => run.appendOutput(`${event.message}\r\n`, undefined, item),
+        diff: workerDiff(this.services.heap),
       });
       const ladder = result.ladder
         .map((step) => `  after ${step.requests} requests: ${formatBytes(step.usedHeap)}`)
         .join('\n');
-      const summary = `${result.service}: ${formatBytes(result.bytesPerRequest)} per request (threshold ${formatBytes(result.thresholdBytesPerRequest)})`;
+      const surviving = result.evidence.survivingBytesPerRequest ?? result.bytesPerRequest;
+      const summary = `${result.service}: ${formatBytes(surviving)} per request survives (threshold ${formatBytes(result.thresholdBytesPerRequest)})`;
+      const details = `${result.reason}${result.advice ? `\n${result.advice.text}` : ''}\n${ladder}`;
       if (result.verdict === 'no-leak') run.passed(item, Date.now() - started);
       else
         run.failed(
           item,
-          new vscode.TestMessage(`Still leaking. ${summary}\n${ladder}`),
+          new vscode.TestMessage(
+            `${result.verdict === 'leak' ? 'Still leaking.' : 'No verdict yet.'} ${summary}\n${details}`,
+          ),
           Date.now() - started,
         );
       item.description = summary;
       await this.services.progress.leakCheckRun(manifest.id, {
         verdict: result.verdict,
-        bytesPerRequest: result.bytesPerRequest,
+        bytesPerRequest: surviving,
       });
       return { leakCheck: result };
     } catch (error) {
@@ -275,8 +283,10 @@ export function registerTesting(services: ExtensionServices): ExerciseTests {
           await vscode.commands.executeCommand('workbench.panel.testResults.view.focus');
       }
       if (result) {
-        const text = `Leak check: ${result.verdict === 'leak' ? 'still leaking' : 'no leak'} (${formatBytes(result.bytesPerRequest)} per request in ${result.service}).`;
-        if (result.verdict === 'leak') void vscode.window.showWarningMessage(text);
+        const surviving = result.evidence.survivingBytesPerRequest ?? result.bytesPerRequest;
+        const said = { leak: 'still leaking', 'no-leak': 'no leak', inconclusive: 'inconclusive' };
+        const text = `Leak check: ${said[result.verdict]} (${formatBytes(surviving)} per request survives in ${result.service}).${result.advice ? ` ${result.advice.text}` : ''}`;
+        if (result.verdict !== 'no-leak') void vscode.window.showWarningMessage(text);
         else void vscode.window.showInformationMessage(text);
       }
       return result?.verdict;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runCli } from '../../../src/cli/main';
 import { loadExercise, validateExercise } from '../../../src/exercises';
-import { runLeakCheck } from '../../../src/inspector/leakCheck';
+import { checkApp, inProcessDiff } from '../../../src/hunt';
 import { captureIo } from '../../support/cliIo';
 
 const work = mkdtempSync(join(tmpdir(), 'leakhunt-validate-test-'));
@@ -30,7 +30,9 @@ test('a solution that does not fix the leak fails validation, with both reasons'
   const copy = join(work, 'unfixed');
   cpSync(join(fixtureSet, 'mini-leak'), copy, { recursive: true });
   cpSync(join(copy, 'app', 'service.js'), join(copy, 'solution', 'service.js'));
-  const result = await validateExercise(await loadExercise(copy), { leakCheck: runLeakCheck });
+  const result = await validateExercise(await loadExercise(copy), {
+    leakCheck: (options) => checkApp({ ...options, diff: inProcessDiff }),
+  });
   assert.equal(result.ok, false);
   const solution = result.variants.find((v) => v.variant === 'solution')!;
   assert.equal(solution.check?.verdict, 'leak');

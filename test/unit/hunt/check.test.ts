@@ -4,42 +4,36 @@ import { test } from 'node:test';
 import { loadExercise } from '../../../src/exercises/exercise';
 import type { ExerciseManifest } from '../../../src/exercises/manifest';
 import { ServiceExitedError } from '../../../src/inspector/errors';
-import { bytesPerRequest, judgeLadder, runLeakCheck } from '../../../src/inspector/leakCheck';
-import { childPids, miniLeakDir, processesInGroup, servicesDir } from './support';
+import { checkApp, inProcessDiff } from '../../../src/hunt';
+import { childPids, miniLeakDir, processesInGroup, servicesDir } from '../inspector/support';
 
-const ladder = (...heaps: number[]) =>
-  heaps.map((usedHeap, i) => ({ requests: [0, 100, 200, 400][i]!, usedHeap }));
-
-test('the slope is the least-squares bytes per request', () => {
-  assert.equal(bytesPerRequest(ladder(1000, 51000, 101000, 201000)), 500);
-  assert.equal(bytesPerRequest(ladder(5000)), 0);
-});
-
-test('a leak needs both a slope above the threshold and growth at every rung', () => {
-  assert.deepEqual(judgeLadder(ladder(0, 100_000, 200_000, 400_000), 500), {
-    verdict: 'leak',
-    bytesPerRequest: 1000,
-    monotonic: true,
-  });
-  // Steep on average but one rung fell back: noise, not a leak.
-  assert.equal(judgeLadder(ladder(0, 300_000, 200_000, 400_000), 500).verdict, 'no-leak');
-  // Growing at every rung, but slowly.
-  assert.equal(judgeLadder(ladder(0, 1000, 2000, 4000), 500).verdict, 'no-leak');
-});
+/** The leak check as `leakhunt check` runs it, with progress messages as plain lines. */
+function runLeakCheck(options: {
+  appDir: string;
+  manifest: ExerciseManifest;
+  onProgress?: (message: string) => void;
+}) {
+  const { onProgress, ...rest } = options;
+  return checkApp({ ...rest, diff: inProcessDiff, onEvent: (e) => onProgress?.(e.message) });
+}
 
 test('the check finds the planted leak and passes the reference fix', async () => {
   const { appDir, dir, manifest } = await loadExercise(miniLeakDir);
   const leaky = await runLeakCheck({ appDir, manifest });
-  assert.equal(leaky.verdict, 'leak');
+  assert.equal(leaky.verdict, 'leak', leaky.reason);
   assert.equal(leaky.service, 'api');
+  const step = manifest.check.step;
   assert.deepEqual(
-    leaky.ladder.map((step) => step.requests),
-    [0, 200, 400, 800],
+    leaky.ladder.map((rung) => rung.requests),
+    [0, step, 2 * step, 3 * step],
   );
-  assert.ok(leaky.bytesPerRequest > manifest.check.thresholdBytesPerRequest);
+  // A check keeps no snapshot files and records no allocation stacks.
+  assert.deepEqual(leaky.snapshots, []);
+  assert.equal(leaky.evidence.allocationTracking, false);
+  assert.ok(leaky.evidence.survivingBytesPerRequest! > manifest.check.thresholdBytesPerRequest);
   const fixed = await runLeakCheck({ appDir: join(dir, manifest.solution), manifest });
-  assert.equal(fixed.verdict, 'no-leak');
-  assert.ok(fixed.bytesPerRequest < manifest.check.thresholdBytesPerRequest);
+  assert.equal(fixed.verdict, 'no-leak', fixed.reason);
+  assert.ok(fixed.evidence.survivingBytesPerRequest! < manifest.check.thresholdBytesPerRequest / 2);
 });
 
 test('a service that runs out of memory under load is reported as such, with its stderr', async () => {

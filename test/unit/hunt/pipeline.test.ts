@@ -5,29 +5,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadExercise } from '../../../src/exercises/exercise';
+import type { ExerciseManifest } from '../../../src/exercises/manifest';
+import { huntApp, inProcessDiff, type HuntEvent } from '../../../src/hunt';
 import { ServiceExitedError } from '../../../src/inspector/errors';
-import { runHunt, type HuntTimings } from '../../../src/inspector/hunt';
-import { childPids, miniLeakDir, processesInGroup, servicesDir } from './support';
+import { childPids, miniLeakDir, processesInGroup, servicesDir } from '../inspector/support';
+
+/** `huntApp` as `leakhunt hunt` runs it, with progress messages as plain lines. */
+function hunt(options: {
+  appDir: string;
+  manifest: ExerciseManifest;
+  snapshotDir: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}) {
+  const { onProgress, ...rest } = options;
+  return huntApp({
+    ...rest,
+    kind: 'hunt',
+    diff: inProcessDiff,
+    onEvent: (event: HuntEvent) => onProgress?.(event.message),
+  });
+}
 
 test('a hunt names the growing service, the leaking class and its source line', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'leakhunt-hunt-'));
   try {
     const { appDir, manifest } = await loadExercise(miniLeakDir);
-    let timings: HuntTimings | undefined;
-    const result = await runHunt({
-      appDir,
-      manifest,
-      snapshotDir: dir,
-      onTimings: (t) => (timings = t),
-    });
-    assert.deepEqual(Object.keys(result), [
-      'verdict',
-      'service',
-      'bytesPerRequest',
-      'snapshots',
-      'suspects',
-    ]);
-    assert.equal(result.verdict, 'leak');
+    const result = await hunt({ appDir, manifest, snapshotDir: dir });
+    for (const field of ['verdict', 'service', 'bytesPerRequest', 'snapshots', 'suspects'])
+      assert.ok(field in result, `kept field ${field}`);
+    assert.equal(result.verdict, 'leak', result.reason);
     assert.equal(result.service, 'api');
     assert.ok(result.bytesPerRequest > manifest.check.thresholdBytesPerRequest);
     assert.deepEqual(
@@ -38,13 +45,31 @@ test('a hunt names the growing service, the leaking class and its source line', 
       readdirSync(dir).sort(),
       result.snapshots.map((f) => f.slice(dir.length + 1)),
     );
+    // Four rungs (after the warm-up and after each of three loads), the last three snapshotted.
+    const count = manifest.load.count!;
+    assert.deepEqual(
+      result.ladder.map((rung) => [rung.requests, rung.snapshot !== undefined]),
+      [
+        [0, false],
+        [count, true],
+        [2 * count, true],
+        [3 * count, true],
+      ],
+    );
+    const { evidence } = result;
+    assert.equal(evidence.growthPerRung.length, 3);
+    assert.equal(evidence.allocationTracking, true);
+    assert.ok(evidence.survivingBytesPerRequest! > manifest.check.thresholdBytesPerRequest);
+    assert.ok(evidence.explainedShare! > 0.5, `suspects explain ${evidence.explainedShare}`);
+    assert.match(result.reason, /survived the next/);
     const top = result.suspects[0];
     assert.equal(top?.name, 'Session');
-    // Allocated during the first measured load (count requests) and still alive at the end.
-    assert.equal(top?.count, manifest.load.count);
+    // Allocated during the middle load (count requests) and still alive at the end.
+    assert.equal(top?.count, count);
     assert.equal(top?.location?.file, join(appDir, 'server.mjs'));
     assert.ok(top?.path.includes('sessions'), top?.path.join(' → '));
-    assert.ok(timings && timings.snapshotMs > 0 && timings.totalMs >= timings.snapshotMs);
+    const { timings } = result;
+    assert.ok(timings.snapshotMs > 0 && timings.totalMs >= timings.snapshotMs);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -59,7 +84,7 @@ test('an interrupted hunt stops its services and leaves no partial snapshot', as
     const pids = new Set<number>();
     let partialSeen = false;
     await assert.rejects(
-      runHunt({
+      hunt({
         appDir,
         manifest,
         snapshotDir: dir,
@@ -87,8 +112,7 @@ test('with several services the hunt snapshots the one that grows, not the one t
   const dir = await mkdtemp(join(tmpdir(), 'leakhunt-hunt-'));
   try {
     const { manifest } = await loadExercise(miniLeakDir);
-    const growth: { service: string; bytesPerRequest: number }[][] = [];
-    const result = await runHunt({
+    const result = await hunt({
       appDir: servicesDir,
       manifest: {
         ...manifest,
@@ -100,15 +124,15 @@ test('with several services the hunt snapshots the one that grows, not the one t
         check: { ...manifest.check, service: 'front' },
       },
       snapshotDir: dir,
-      onGrowth: (measured) => growth.push(measured),
     });
     assert.equal(result.service, 'back');
-    assert.equal(result.verdict, 'leak');
+    assert.equal(result.verdict, 'leak', result.reason);
+    const growth = result.evidence.services!;
     assert.deepEqual(
-      growth[0]?.map((g) => g.service),
+      growth.map((g) => g.service),
       ['back', 'front'],
     );
-    assert.ok(growth[0]![0]!.bytesPerRequest > growth[0]![1]!.bytesPerRequest);
+    assert.ok(growth[0]!.bytesPerRequest > growth[1]!.bytesPerRequest);
     assert.ok(result.snapshots.every((file) => file.includes('back-')));
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -121,7 +145,7 @@ test('a service dying during a snapshot is reported as its exit, not as a droppe
     const { appDir, manifest } = await loadExercise(miniLeakDir);
     let killed = false;
     await assert.rejects(
-      runHunt({
+      hunt({
         appDir,
         manifest,
         snapshotDir: dir,

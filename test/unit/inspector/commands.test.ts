@@ -21,9 +21,11 @@ test('check exits 1 for a leak and 0 without one, with the ladder printed', asyn
   assert.equal(code, 1, leaky.stderr.join('\n'));
   assert.match(
     leaky.stdout[0] ?? '',
-    /^leak: 'leaky' keeps \d+ KB per request \(threshold 1000 B\)/,
+    /^Leak: 'leaky' keeps \d+ KB per request \(threshold 1000 B\)/,
   );
-  assert.equal(leaky.stdout.length, 6, 'a header and four rungs follow the verdict');
+  assert.match(leaky.stdout[1] ?? '', /^ {2}Why: .*survived the next/);
+  const rungs = leaky.stdout.filter((line) => /^ +\d+ +-?[\d.]+ (B|KB|MB)$/.test(line));
+  assert.equal(rungs.length, 4, 'the heap after each of the four rungs is printed');
   const steady = captureIo({ cwd: servicesDir });
   assert.equal(
     await runCli(
@@ -32,7 +34,7 @@ test('check exits 1 for a leak and 0 without one, with the ladder printed', asyn
     ),
     0,
   );
-  assert.match(steady.stdout[0] ?? '', /^no leak: 'steady'/);
+  assert.match(steady.stdout[0] ?? '', /^No leak: 'steady'/);
 });
 
 test('check exits 2 when the service cannot start, naming the reason', async () => {
@@ -74,25 +76,22 @@ test('hunt --json prints exactly the documented shape', async () => {
     const io = captureIo({ cwd: servicesDir });
     assert.equal(await runCli(['hunt', miniLeakDir, '--json', '--snapshots', dir], io), 0);
     const result = JSON.parse(io.stdout.join('\n')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(result), [
-      'verdict',
-      'service',
-      'bytesPerRequest',
-      'snapshots',
-      'suspects',
-    ]);
+    // The fields of 0.1 first, then what explains the verdict.
+    assert.deepEqual(Object.keys(result).slice(0, 3), ['verdict', 'reason', 'service']);
+    for (const field of ['bytesPerRequest', 'snapshots', 'suspects', 'ladder', 'evidence'])
+      assert.ok(field in result, field);
     assert.equal(result.verdict, 'leak');
-    const suspects = result.suspects as { name: string; location?: { file: string } }[];
-    assert.deepEqual(Object.keys(suspects[0]!), [
-      'name',
-      'count',
-      'retainedSize',
-      'path',
-      'location',
-    ]);
+    const suspects = result.suspects as {
+      name: string;
+      location?: { file: string };
+      allocation?: { stack: unknown[] };
+    }[];
+    for (const field of ['name', 'count', 'retainedSize', 'path', 'location', 'allocation'])
+      assert.ok(field in suspects[0]!, field);
+    assert.ok(suspects[0]!.allocation!.stack.length > 0);
     assert.match(suspects[0]!.location!.file, /mini-leak\/app\/server\.mjs$/);
     assert.ok(
-      io.stderr.some((line) => /hunting in 'api'/.test(line)),
+      io.stderr.some((line) => /measuring 'api'/.test(line)),
       'progress went to stderr',
     );
   } finally {
@@ -142,7 +141,7 @@ test('SIGTERM to the CLI stops the services it started before it exits', async (
   cli.stderr.setEncoding('utf8');
   cli.stderr.on('data', (chunk: string) => {
     stderr += chunk;
-    if (services.length === 0 && /hunting in 'leaky'/.test(stderr)) {
+    if (services.length === 0 && /measuring 'leaky'/.test(stderr)) {
       services.push(...childPids(cli.pid));
       cli.kill('SIGTERM');
     }

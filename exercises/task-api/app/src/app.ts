@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CacheService } from './services/cache-service';
 import { FileService } from './services/file-service';
 import { NotificationService } from './services/notification-service';
-import { TaskStore } from './services/task-store';
+import { matches, TaskStore } from './services/task-store';
 import { WebSocketService } from './services/websocket-service';
 import type { Task } from './types';
 
@@ -59,6 +59,15 @@ export function createApp(options: AppOptions = {}): App {
   const files = new FileService(options.tempDir ?? join(tmpdir(), `task-api-${process.pid}`));
   notifications.onTaskSaved((task) => live.broadcast(task));
 
+  /** Drops the cached searches a change to `task` makes stale: those listing it, those it now matches. */
+  function forgetSearchesOf(task: Task): void {
+    searchCache.forget(
+      (key, found) =>
+        found.some((t) => t.id === task.id) ||
+        matches(task, new URL(key, 'http://task-api.local').searchParams.get('q') ?? ''),
+    );
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://task-api.local');
     const parts = url.pathname.split('/').filter(Boolean);
@@ -108,7 +117,7 @@ export function createApp(options: AppOptions = {}): App {
           return sendJson(res, 400, { error: (error as Error).message });
         }
         if (!task) return sendJson(res, 404, { error: 'no such task' });
-        searchCache.clear();
+        forgetSearchesOf(task);
         return sendJson(res, 200, await saved);
       }
     }

@@ -44,6 +44,7 @@ export function build() {
   fs.rmSync(outDir, { recursive: true, force: true });
   const sources = sourcesIn(srcDir);
   for (const file of sources) {
+    const target = path.join(outDir, path.relative(srcDir, file)).replace(/\.ts$/, '.js');
     const result = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
       fileName: file,
       reportDiagnostics: true,
@@ -53,6 +54,12 @@ export function build() {
         esModuleInterop: true,
         inlineSourceMap: true,
         inlineSources: true,
+        // The map names only the file; the root leads from dist/ back to it in src/, so
+        // debuggers and stack traces (and Leak Hunt) open the TypeScript source.
+        sourceRoot: path
+          .relative(path.dirname(target), path.dirname(file))
+          .split(path.sep)
+          .join('/'),
       },
     });
     const errors = (result.diagnostics || []).filter(
@@ -66,7 +73,6 @@ export function build() {
       });
       throw new Error(`TypeScript could not transpile ${path.relative(root, file)}:\n${text}`);
     }
-    const target = path.join(outDir, path.relative(srcDir, file)).replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, result.outputText);
   }

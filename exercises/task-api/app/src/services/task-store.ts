@@ -37,9 +37,8 @@ export class TaskStore {
    * cache. Returns copies, so a cached answer does not change under its reader.
    */
   search(query: string): Task[] {
-    const needle = query.toLowerCase();
     return this.list()
-      .filter((task) => `${task.title} ${task.owner} ${task.status}`.toLowerCase().includes(needle))
+      .filter((task) => matches(task, query))
       .map((task) => ({ ...task }));
   }
 
@@ -59,4 +58,9 @@ export class TaskStore {
     setImmediate(() => this.notifications.taskSaved({ ...task }));
     return task;
   }
+}
+
+/** Whether a search for `query` finds `task` (by title, owner or status, ignoring case). */
+export function matches(task: Task, query: string): boolean {
+  return `${task.title} ${task.owner} ${task.status}`.toLowerCase().includes(query.toLowerCase());
 }

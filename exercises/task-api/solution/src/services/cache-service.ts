@@ -36,6 +36,11 @@ export class CacheService<V> {
     }
   }
 
+  /** Forgets the entries `stale` picks (after a write makes some cached answers stale). */
+  forget(stale: (key: string, value: V) => boolean): void {
+    for (const [key, entry] of this.entries) if (stale(key, entry.value)) this.entries.delete(key);
+  }
+
   /** Forgets every entry (after a write makes cached answers stale). */
   clear(): void {
     this.entries.clear();

@@ -1,0 +1,331 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { formatBytes } from '../common/format';
+import { ServiceExitedError } from '../inspector/errors';
+import type {
+  HuntEvent,
+  HuntPlan,
+  HuntReport,
+  HuntRig,
+  HuntTimings,
+  RigService,
+  Rung,
+  SnapshotDiff,
+  TakenSnapshot,
+} from './types';
+import { bytesPerRequest, judge } from './verdict';
+
+/** How the caller watches and shapes one run. */
+export interface HuntOptions {
+  /** Where the three snapshots are written (created if missing). */
+  snapshotDir: string;
+  onEvent?: (event: HuntEvent) => void;
+  /** Each snapshot as soon as it is on disk (the editor lists them while the hunt goes on). */
+  onSnapshot?: (snapshot: TakenSnapshot) => void;
+  /** The three-snapshot diff: in-process for the CLI, the heap worker in the editor. */
+  diff: SnapshotDiff;
+  /** `performance.now()` when the caller began (before starting services), for the timings. */
+  startedAt?: number;
+}
+
+const LABELS = ['baseline', 'target', 'final'] as const;
+
+/**
+ * The one hunt: warm up, then read the heap after GC before and after each load (the rungs);
+ * snapshot the last three rungs, recording allocation stacks between the first two; diff them
+ * (allocated during the middle load, alive after the last); judge from what survived and how the
+ * heap grew. With several services and none named, the first load is measured on all of them and
+ * the one that grew most is hunted. `leakhunt hunt`, `leakhunt check`, `validate` and the
+ * editor's Find Leak and Run Leak Check all run this; they differ only in the plan and the rig.
+ */
+export async function runHuntPipeline(
+  rig: HuntRig,
+  plan: HuntPlan,
+  options: HuntOptions,
+): Promise<HuntReport> {
+  const begun = performance.now();
+  const timings: HuntTimings = {
+    startMs: options.startedAt === undefined ? 0 : begun - options.startedAt,
+    loadMs: 0,
+    snapshotMs: 0,
+    diffMs: 0,
+    totalMs: 0,
+  };
+  const snapshotDir = resolve(options.snapshotDir);
+  await mkdir(snapshotDir, { recursive: true });
+  const rungCount = Math.max(plan.rungs, LABELS.length);
+  // warm-up, the loads, the snapshots and the diff: the steps `fraction` counts.
+  const steps = 1 + rungCount + LABELS.length + 1;
+  let done = 0;
+  const emit = (phase: HuntEvent['phase'], message: string): void =>
+    options.onEvent?.({ phase, message, fraction: Math.min(1, done / steps) });
+
+  let sent = 0;
+  const load = async (
+    count: number,
+    label: string,
+    phase: HuntEvent['phase'] = 'load',
+  ): Promise<void> => {
+    emit(phase, `${label}: ${count} requests`);
+    const t = performance.now();
+    const stats = await rig.load(plan.requests, count, sent);
+    sent += count;
+    timings.loadMs += performance.now() - t;
+    done++;
+    const failed = stats.non2xx + stats.errors;
+    emit(
+      phase,
+      `  ${stats.requestsPerSecond} req/s, p95 ${stats.p95Ms} ms` +
+        (failed ? `, ${stats.non2xx} non-2xx, ${stats.errors} failed` : ''),
+    );
+  };
+  const heapAfterGc = async (service: RigService): Promise<number> => {
+    await rig.guard(service.session.collectGarbage());
+    return (await rig.guard(service.session.heapUsage())).usedHeap;
+  };
+
+  await load(plan.warmup, 'warming up', 'warmup');
+  sent = 0;
+  const { chosen, first, growth } = await pickService(rig, plan, heapAfterGc, load, emit);
+  const rungs: Rung[] = [...first];
+  const measured = async (): Promise<void> => {
+    const usedHeap = await heapAfterGc(chosen);
+    rungs.push({ requests: sent, usedHeap });
+    emit('measure', `  ${chosen.name}: ${formatBytes(usedHeap)} used after GC`);
+  };
+
+  const snapshots: string[] = [];
+  // `tracking` while V8 records allocation stacks; `tracked` once the target snapshot has them.
+  let tracking = false;
+  let tracked = false;
+  const snapshot = async (label: (typeof LABELS)[number]): Promise<void> => {
+    const index = snapshots.length + 1;
+    const file = join(snapshotDir, `${chosen.name}-${index}-${label}.heapsnapshot`);
+    const t = performance.now();
+    let lastReport = 0;
+    let bytes: number;
+    // V8 writes the traces into the snapshot that ends tracking; the engine reads them from the
+    // target (traces of objects that outlived an earlier snapshot are not reliable anyway).
+    const stopTracking = tracking && label === 'target';
+    try {
+      // Not guarded: on abort or disconnect the capture itself rejects, after removing its
+      // partial file, so the hunt never returns with a half-written snapshot on disk.
+      ({ bytes } = await chosen.session.takeHeapSnapshot(file, {
+        signal: rig.signal,
+        stopTracking,
+        onProgress: (p) => {
+          if (p.total > 0 && performance.now() - lastReport > 1000) {
+            lastReport = performance.now();
+            emit('snapshot', `  ${label} snapshot ${Math.round((p.done / p.total) * 100)}%`);
+          }
+        },
+      }));
+    } catch (error) {
+      if (rig.signal.aborted && !chosen.exited) throw error;
+      // A service dying mid-snapshot (often of OOM: the snapshot needs memory too) is the
+      // story to tell, not the dropped connection.
+      const exit = chosen.exited && (await Promise.race([chosen.exited, sleep(1000)]));
+      if (exit) throw new ServiceExitedError(chosen.name, exit, { cause: error });
+      throw error;
+    }
+    if (stopTracking) tracking = false;
+    timings.snapshotMs += performance.now() - t;
+    done++;
+    emit(
+      'snapshot',
+      `  ${label} snapshot: ${formatBytes(bytes)} in ${seconds(performance.now() - t)}`,
+    );
+    snapshots.push(file);
+    rungs[rungs.length - 1]!.snapshot = file;
+    options.onSnapshot?.({ file, service: chosen.name, label, bytes, takenAt: Date.now() });
+  };
+
+  emit('measure', `measuring '${chosen.name}'`);
+  try {
+    for (let rung = first.length - 1; rung < rungCount; rung++) {
+      // The last three rungs are snapshotted: baseline, target, final.
+      const label = LABELS[rung - (rungCount - LABELS.length + 1)];
+      if (label) await snapshot(label);
+      if (label === 'baseline' && plan.trackAllocations) {
+        if (rig.tracksAllocations) tracked = true;
+        else tracked = tracking = await startTracking(chosen, emit);
+      }
+      await load(plan.requestsPerRung, `load ${rung + 1} of ${rungCount}`);
+      await measured();
+    }
+    await snapshot('final');
+  } catch (error) {
+    // A service that lives on (the editor's) must not stay slowed by allocation tracking.
+    if (tracking) await stopTracking(chosen, snapshotDir);
+    throw error;
+  }
+
+  emit('diff', 'diffing the snapshots');
+  const t = performance.now();
+  let lastReport = t;
+  const [baseline, target, final] = snapshots as [string, string, string];
+  const diff = await rig.guard(
+    options.diff(
+      { baseline, target, final },
+      {
+        signal: rig.signal,
+        onProgress: (read, total) => {
+          if (total > 0 && performance.now() - lastReport > 1000) {
+            lastReport = performance.now();
+            emit('diff', `  reading snapshots ${Math.round((read / total) * 100)}%`);
+          }
+        },
+        scripts: chosen.session.scriptMap(),
+        top: Math.max(1, plan.top),
+      },
+    ),
+  );
+  timings.diffMs = performance.now() - t;
+  done++;
+
+  const survivors = diff.survivors;
+  const perRequest = (bytes: number): number => Math.round(bytes / plan.requestsPerRung);
+  const surviving = survivors ? perRequest(survivors.bytes) : 0;
+  const v8Surviving = survivors ? perRequest(survivors.v8Bytes) : 0;
+  const judgement = judge({
+    rungs,
+    thresholdBytesPerRequest: plan.thresholdBytesPerRequest,
+    survivingBytesPerRequest: surviving,
+    v8SurvivingBytesPerRequest: v8Surviving,
+    requestsPerRung: plan.requestsPerRung,
+  });
+  const suspects = diff.suspects.slice(0, plan.top);
+  const retainedBySuspects = suspects.reduce((sum, s) => sum + s.retainedSize, 0);
+  timings.totalMs = performance.now() - (options.startedAt ?? begun);
+  const report: HuntReport = {
+    verdict: judgement.verdict,
+    reason: judgement.reason,
+    ...(judgement.advice ? { advice: judgement.advice } : {}),
+    service: chosen.name,
+    bytesPerRequest: Math.round(bytesPerRequest(rungs)),
+    thresholdBytesPerRequest: plan.thresholdBytesPerRequest,
+    monotonic: judgement.monotonic,
+    ladder: rungs,
+    evidence: {
+      requestsPerRung: plan.requestsPerRung,
+      growthPerRung: judgement.growthPerRung,
+      lateBytesPerRequest: judgement.lateBytesPerRequest,
+      ...(survivors
+        ? {
+            survivingBytesPerRequest: surviving,
+            v8SurvivingBytesPerRequest: v8Surviving,
+            survivors,
+            explainedShare:
+              survivors.bytes > 0 ? Math.min(1, round2(retainedBySuspects / survivors.bytes)) : 0,
+          }
+        : {}),
+      ...(growth ? { services: growth } : {}),
+      allocationTracking: tracked,
+    },
+    snapshots,
+    suspects,
+    timings,
+  };
+  emit('verdict', `${report.verdict}: ${report.reason}`);
+  options.onEvent?.({
+    phase: 'verdict',
+    message:
+      `done in ${seconds(timings.totalMs)}: start ${seconds(timings.startMs)}, ` +
+      `load ${seconds(timings.loadMs)}, snapshots ${seconds(timings.snapshotMs)}, ` +
+      `diff ${seconds(timings.diffMs)}`,
+    fraction: 1,
+  });
+  return report;
+}
+
+/**
+ * The service to hunt and its first rungs (before and after the first load). With several
+ * services and none named, the first load is measured on all of them and the one whose heap grew
+ * most per request is chosen; everyone's growth is returned for the report.
+ */
+async function pickService(
+  rig: HuntRig,
+  plan: HuntPlan,
+  heapAfterGc: (service: RigService) => Promise<number>,
+  load: (count: number, label: string) => Promise<void>,
+  emit: (phase: HuntEvent['phase'], message: string) => void,
+): Promise<{
+  chosen: RigService;
+  first: Rung[];
+  growth?: { service: string; bytesPerRequest: number }[];
+}> {
+  const named = plan.service ?? (rig.services.length === 1 ? rig.services[0]!.name : undefined);
+  const candidates = named ? rig.services.filter((s) => s.name === named) : rig.services;
+  if (candidates.length === 0)
+    throw new Error(
+      `no service '${named}' to measure (running: ${rig.services.map((s) => s.name).join(', ')})`,
+    );
+  const before: number[] = [];
+  for (const service of candidates) before.push(await heapAfterGc(service));
+  await load(plan.requestsPerRung, `load 1 of ${Math.max(plan.rungs, 3)}`);
+  const after: number[] = [];
+  for (const service of candidates) after.push(await heapAfterGc(service));
+  const perRequest = candidates.map((service, i) => ({
+    service,
+    perRequest: (after[i]! - before[i]!) / plan.requestsPerRung,
+  }));
+  const best = perRequest.reduce((a, b) => (b.perRequest > a.perRequest ? b : a));
+  const index = candidates.indexOf(best.service);
+  const first: Rung[] = [
+    { requests: 0, usedHeap: before[index]! },
+    { requests: plan.requestsPerRung, usedHeap: after[index]! },
+  ];
+  if (candidates.length === 1) return { chosen: best.service, first };
+  for (const { service, perRequest: growth } of perRequest)
+    emit('measure', `  ${service.name}: ${formatBytes(growth)} per request`);
+  return {
+    chosen: best.service,
+    first,
+    growth: perRequest.map((g) => ({
+      service: g.service.name,
+      bytesPerRequest: Math.round(g.perRequest),
+    })),
+  };
+}
+
+/** Starts allocation tracking; a target that cannot (an old Node) is hunted without it. */
+async function startTracking(
+  service: RigService,
+  emit: (phase: HuntEvent['phase'], message: string) => void,
+): Promise<boolean> {
+  try {
+    await service.session.startTrackingAllocations();
+    emit('load', '  recording allocation stacks');
+    return true;
+  } catch (error) {
+    emit('load', `  allocation stacks unavailable: ${(error as Error).message}`);
+    return false;
+  }
+}
+
+/**
+ * Ends allocation tracking after a failed run. V8 only ends it by taking a snapshot (disabling the
+ * profiler would also reset object ids and break every later diff), so one is written and dropped.
+ */
+async function stopTracking(service: RigService, dir: string): Promise<void> {
+  const file = join(dir, `${service.name}-abandoned.heapsnapshot`);
+  try {
+    await service.session.takeHeapSnapshot(file, { stopTracking: true });
+  } catch {
+    // The service is gone or its connection closed: nothing is left tracking.
+  }
+  await rm(file, { force: true });
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((done) => setTimeout(() => done(undefined), ms));
+}
+
+function seconds(value: number): string {
+  return `${(value / 1000).toFixed(1)} s`;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

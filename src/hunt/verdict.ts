@@ -1,0 +1,106 @@
+import { formatBytes } from '../common/format';
+import type { HuntReport, Rung, Verdict } from './types';
+
+/** Least-squares slope of used heap over requests: bytes kept per request. */
+export function bytesPerRequest(rungs: Pick<Rung, 'requests' | 'usedHeap'>[]): number {
+  const n = rungs.length;
+  if (n < 2) return 0;
+  const meanX = rungs.reduce((sum, step) => sum + step.requests, 0) / n;
+  const meanY = rungs.reduce((sum, step) => sum + step.usedHeap, 0) / n;
+  let numerator = 0;
+  let denominator = 0;
+  for (const step of rungs) {
+    numerator += (step.requests - meanX) * (step.usedHeap - meanY);
+    denominator += (step.requests - meanX) ** 2;
+  }
+  return denominator === 0 ? 0 : numerator / denominator;
+}
+
+/** What the verdict is decided on. */
+export interface VerdictInput {
+  rungs: Pick<Rung, 'requests' | 'usedHeap'>[];
+  thresholdBytesPerRequest: number;
+  /** The program's bytes allocated during one load and alive after the next, per request. */
+  survivingBytesPerRequest: number;
+  /** V8's own surviving bytes per request (compiled code, shapes), discounted. */
+  v8SurvivingBytesPerRequest: number;
+  requestsPerRung: number;
+}
+
+export type Judgement = Pick<HuntReport, 'verdict' | 'reason' | 'advice' | 'monotonic'> & {
+  growthPerRung: number[];
+  lateBytesPerRequest: number;
+};
+
+/** Fewest loads after the warm-up for a `leak` verdict: growth must hold across three rungs. */
+export const MIN_RUNGS = 3;
+
+/**
+ * The verdict from what survives. `leak` needs three things at once: the program's own objects
+ * allocated during a load and still alive after the next come to at least the threshold per
+ * request; the heap after GC grew at every rung; and it still grows past the first load (so a
+ * one-time warm-up is not a leak). `no-leak` needs the survivors clearly under the threshold (under
+ * half of it) and no steady growth they leave unexplained (a one-time jump is not steady). Anything
+ * between is `inconclusive`, with the run that would settle it: a guide that is confidently wrong
+ * is worse than one that says "run longer".
+ */
+export function judge(input: VerdictInput): Judgement {
+  const { rungs, requestsPerRung } = input;
+  const threshold = input.thresholdBytesPerRequest;
+  const surviving = input.survivingBytesPerRequest;
+  const growthPerRung = rungs
+    .slice(1)
+    .map((rung, i) => Math.round((rung.usedHeap - rungs[i]!.usedHeap) / requestsPerRung));
+  const monotonic = growthPerRung.every((growth) => growth > 0);
+  const late = bytesPerRequest(rungs.slice(1));
+  // What the heap grew by at every rung past the first load: a one-time jump does not count.
+  const steady = Math.min(...growthPerRung.slice(1));
+  // Steady growth the survivors do not account for and V8's own growth does not explain either.
+  const unexplained = steady - surviving - input.v8SurvivingBytesPerRequest;
+  const figures =
+    `${formatBytes(surviving)} per request of what one load allocated survived the next ` +
+    `(threshold ${formatBytes(threshold)}); the heap after GC grew ` +
+    `${growthPerRung.map((g) => formatBytes(g)).join(', ')} per request at each rung`;
+  const longer = requestsPerRung * 2;
+  const judged = (verdict: Verdict, why: string): Judgement => ({
+    verdict,
+    reason: `${why}: ${figures}.`,
+    monotonic,
+    growthPerRung,
+    lateBytesPerRequest: Math.round(late),
+    ...(verdict === 'inconclusive'
+      ? {
+          advice: {
+            requestsPerRung: longer,
+            text: `Run longer for a firmer answer: ${longer} requests per load (--count ${longer}).`,
+          },
+        }
+      : {}),
+  });
+
+  if (rungs.length < MIN_RUNGS + 1)
+    return judged('inconclusive', `too few rungs (${rungs.length - 1} loads; ${MIN_RUNGS} needed)`);
+  if (surviving >= threshold) {
+    if (monotonic && late >= threshold / 2)
+      return judged('leak', 'what each load allocates stays alive and the heap keeps growing');
+    return judged(
+      'inconclusive',
+      monotonic
+        ? 'objects survive, but the heap grows less than they suggest (a bounded cache filling up?)'
+        : 'objects survive, but the heap did not grow at every rung',
+    );
+  }
+  if (surviving < threshold / 2) {
+    if (steady < threshold) return judged('no-leak', 'what the loads allocate does not stay alive');
+    if (unexplained < threshold / 2)
+      return judged(
+        'no-leak',
+        "what grows is V8's own (compiled code, shapes), not the program's objects",
+      );
+    return judged(
+      'inconclusive',
+      `the heap grows ${formatBytes(steady)} per request at every rung, more than the survivors explain`,
+    );
+  }
+  return judged('inconclusive', 'surviving bytes are close to the threshold');
+}
