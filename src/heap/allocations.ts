@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { AllocationTraces, RawSnapshot } from './reader';
 import type { AllocationFrame, AllocationSite, ScriptResolver, SourceLocation } from './results';
 import type { HeapSnapshot } from './snapshot';
@@ -13,6 +14,11 @@ export function frameOrigin(file: string): AllocationFrame['origin'] {
   if (!file || file.startsWith('node:') || /^internal[\\/]/.test(file)) return 'node';
   if (/[\\/]node_modules[\\/]/.test(file)) return 'library';
   return 'user';
+}
+
+/** A script's path: ES modules are named by `file://` URL, CommonJS scripts by path. */
+function scriptFile(name: string): string {
+  return name.startsWith('file://') ? fileURLToPath(name) : name;
 }
 
 /** `userFrame` (innermost user frame) and `libraryFrame` (innermost dependency frame inside it). */
@@ -99,7 +105,7 @@ export function allocationSite(
   for (let id = lookup.traceIdOf(n); id !== 0 && parent[id] !== 0; id = parent[id]!) {
     if (stack.length === MAX_FRAMES || id >= parent.length) break;
     const f = functionIndex[id]!;
-    const file = scriptName[f] || resolveScript?.(scriptId[f]!) || '';
+    const file = scriptFile(scriptName[f] || resolveScript?.(scriptId[f]!) || '');
     stack.push({
       functionName: functionName[f]!,
       file,
@@ -225,7 +231,7 @@ export function functionRange(lines: string[], start: SourceLocation, module: bo
   return { from, to: limit };
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -322,4 +328,100 @@ export function allocationLine(
   let l = starts.length - 1;
   while (l > 0 && starts[l]! > best.at) l--;
   return { line: range.from + l + 1, column: best.at - starts[l]! + 1 };
+}
+
+/** The npm package a dependency frame's file belongs to (`express-session`, `@scope/name`). */
+export function packageOf(file: string): string | undefined {
+  const parts = file.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 1 >= parts.length - 1) return undefined;
+  const name = parts[at + 1]!;
+  return name.startsWith('@') ? `${name}/${parts[at + 2] ?? ''}` : name;
+}
+
+/**
+ * The line of `lines` (within `range`) where the module uses what it imports from `pkg`: a call
+ * of the name bound by `require('pkg')` or `import … from 'pkg'` (`app.use(session({ … }))`),
+ * else any use of it (`winston.createLogger(`). That is where a user configures a library that
+ * allocates from inside another one's call (a session store filled from the web framework's
+ * `res.end`), or calls a library whose entry frame's name is not in the source
+ * (`module.exports`).
+ */
+export function packageUseLine(
+  lines: string[],
+  pkg: string,
+  range: LineRange = { from: 0, to: lines.length },
+): { line: number; column: number } | undefined {
+  const from = `['"]${escapeRegExp(pkg)}(?:/[^'"]*)?['"]`;
+  const bindings = new Set<string>();
+  const patterns = [
+    new RegExp(`(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*require\\(\\s*${from}\\s*\\)`),
+    new RegExp(`import\\s+([A-Za-z_$][\\w$]*)\\s*(?:,[^;]*)?from\\s*${from}`),
+    new RegExp(`import\\s+\\*\\s+as\\s+([A-Za-z_$][\\w$]*)\\s+from\\s*${from}`),
+  ];
+  const named = new RegExp(
+    `(?:import|const|let|var)\\s*\\{([^}]*)\\}\\s*(?:from\\s*${from}|=\\s*require\\(\\s*${from}\\s*\\))`,
+  );
+  const declared = new Set<number>();
+  lines.forEach((line, index) => {
+    for (const pattern of patterns) {
+      const match = pattern.exec(line);
+      if (match) {
+        bindings.add(match[1]!);
+        declared.add(index);
+      }
+    }
+    const names = named.exec(line);
+    if (names) {
+      declared.add(index);
+      for (const part of names[1]!.split(',')) {
+        const name = /(?:\w+\s+as\s+|\w+\s*:\s*)?([A-Za-z_$][\w$]*)\s*$/.exec(part.trim());
+        if (name) bindings.add(name[1]!);
+      }
+    }
+  });
+  if (bindings.size === 0) return undefined;
+  const refs = [...bindings].map(escapeRegExp).join('|');
+  // A call of the binding first (`session({ … })`), else any use of it (`new Store(`).
+  for (const pattern of [
+    new RegExp(`(?<![\\w$.])(?:${refs})\\s*\\(`),
+    new RegExp(`(?<![\\w$.])(?:${refs})(?![\\w$])`),
+  ]) {
+    for (let l = range.from; l < range.to; l++) {
+      if (declared.has(l)) continue;
+      const found = firstMatch(lines, { from: l, to: l + 1 }, pattern);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Statements that look like calls but are not: `if (`, `for (`, `function name(`… */
+const NOT_A_CALL = /^(?:if|for|while|switch|catch|function|return|typeof|await|new)$/;
+
+/**
+ * The one line of the function's body that makes a call, when there is exactly one: where the
+ * user frame must have entered the next frame when V8 inlined that frame away. Undefined when
+ * the body makes calls on several lines: a guess between them would be a coin flip.
+ */
+export function soleCallLine(
+  lines: string[],
+  range: LineRange,
+): { line: number; column: number } | undefined {
+  let found: { line: number; column: number } | undefined;
+  const call = /([A-Za-z_$][\w$]*|\))\s*\(/g;
+  for (let l = range.from; l < range.to; l++) {
+    const text = lines[l]!;
+    if (!isCodeLine(text)) continue;
+    // The header's own parameter list is not a call (`(req, res) => {`, `function f(`).
+    const body = l === range.from ? text.slice(text.search(/=>|\{/) + 1) : text;
+    const offset = text.length - body.length;
+    for (const match of body.matchAll(call)) {
+      if (NOT_A_CALL.test(match[1]!)) continue;
+      if (found && found.line !== l + 1) return undefined;
+      found ??= { line: l + 1, column: offset + match.index + 1 };
+      break;
+    }
+  }
+  return found;
 }

@@ -2,17 +2,17 @@ import {
   allocationLine,
   callLine,
   classifyStack,
+  escapeRegExp,
   frameOrigin,
   functionRange,
   isModuleFrame,
+  packageOf,
+  packageUseLine,
+  soleCallLine,
   type LineRange,
 } from './allocations';
 import type { AllocationSite, DiffResult, LeakSuspect, SourceLocation } from './results';
 import { MAX_SOURCE_BYTES, SourceFiles, toPath } from './sourceMaps';
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * The line in `lines` (within `range`, 0-based lines) where `owner` is added to —
@@ -99,6 +99,8 @@ async function userLine(
   const frame = site.stack[u]!;
   const ran = raw.stack[u]!;
   const moduleFrame = isModuleFrame(ran);
+  const configured = await configuringLine(site, u, files);
+  if (configured) return configured;
   if (u === 0 && suspect.name === '(closure)' && suspect.location) {
     const { file, line, column } = await files.original(suspect.location);
     return { file, line, column };
@@ -133,12 +135,48 @@ async function userLine(
     const location = await at(search, found);
     if (location) return location;
   }
+  // The next-inner frame's name is not in the source (`module.exports`) or V8 inlined it away
+  // (an object the user frame did not visibly allocate itself came from an inlined call): the
+  // user's use of that frame's package, else the store into the owner, else the body's one call.
+  const enteredPackage = u > 0 ? packageOf(site.stack[u - 1]!.file) : undefined;
   for (const search of searches) {
-    const location = await at(search, findOwnerStore(search.lines, suspect.owner, search.range));
+    const found =
+      (enteredPackage && packageUseLine(search.lines, enteredPackage, search.range)) ||
+      findOwnerStore(search.lines, suspect.owner, search.range) ||
+      (!moduleFrame && (u > 0 || namesAnObject(suspect.name))
+        ? soleCallLine(search.lines, search.range)
+        : undefined);
+    const location = await at(search, found);
     if (location) return location;
   }
   // A module's top level starts at 1:1, which says nothing about the leak.
   return moduleFrame ? undefined : positionOf(frame);
+}
+
+/**
+ * When the library that allocates is reached through another one (a session store filled from
+ * the web framework's `res.end`, called by a handler that never mentions sessions), the user's
+ * line is where their module sets that library up (`app.use(session({ … }))`), not the
+ * handler's call into the framework.
+ */
+async function configuringLine(
+  site: AllocationSite,
+  u: number,
+  files: SourceFiles,
+): Promise<SourceLocation | undefined> {
+  if (site.libraryFrame === undefined || u === 0) return undefined;
+  const allocating = packageOf(site.stack[site.libraryFrame]!.file);
+  const entered = packageOf(site.stack[u - 1]!.file);
+  if (!allocating || !entered || allocating === entered) return undefined;
+  const file = site.stack[u]!.file;
+  const text = await files.text(file);
+  const found = text === undefined ? undefined : packageUseLine(text.split('\n'), allocating);
+  return found && { file, ...found };
+}
+
+/** A class or `{a, b}` shape: something `new` or a literal makes, unlike strings or arrays. */
+function namesAnObject(className: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(className) || /^\{.*\}$/.test(className);
 }
 
 function positionOf(frame: SourceLocation): SourceLocation {
