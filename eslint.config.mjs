@@ -12,6 +12,7 @@ export default tseslint.config(
       '.vscode-test/**',
       'bench/node_modules/**',
       'bench/data/**',
+      'bench/corpus/*/node_modules/**',
       'exercises/**/node_modules/**',
     ],
   },

@@ -188,10 +188,16 @@ function positionOf(frame: SourceLocation): SourceLocation {
  * line that allocated the group (source-mapped); otherwise the line that adds to its owner.
  */
 async function pinpointSuspect(suspect: LeakSuspect, files: SourceFiles): Promise<LeakSuspect> {
-  const ownerLine = async (): Promise<LeakSuspect> =>
-    suspect.location
-      ? { ...suspect, location: await pinpointOwner(suspect.location, suspect.owner, files) }
-      : suspect;
+  const ownerLine = async (): Promise<LeakSuspect> => {
+    if (!suspect.location) return suspect;
+    const location = await pinpointOwner(suspect.location, suspect.owner, files);
+    // A script's first character is its top level, not a line that leaks: no line beats that.
+    if (location.line === 1 && location.column === 1) {
+      const { location: _dropped, ...rest } = suspect;
+      return rest;
+    }
+    return { ...suspect, location };
+  };
   if (!suspect.allocation) return ownerLine();
   const raw = suspect.allocation;
   const site = await mapStack(raw, files);
