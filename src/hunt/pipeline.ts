@@ -122,10 +122,13 @@ export async function runHuntPipeline(
         },
       }));
     } catch (error) {
-      if (rig.signal.aborted && !chosen.exited) throw error;
+      // Stopped on purpose (Ctrl-C): that is the error. A service's exit aborts with its story.
+      if (rig.signal.aborted)
+        throw rig.signal.reason instanceof ServiceExitedError ? rig.signal.reason : error;
+      if (!chosen.exited) throw error;
       // A service dying mid-snapshot (often of OOM: the snapshot needs memory too) is the
       // story to tell, not the dropped connection.
-      const exit = chosen.exited && (await Promise.race([chosen.exited, sleep(1000)]));
+      const exit = await Promise.race([chosen.exited, sleep(1000)]);
       if (exit) throw new ServiceExitedError(chosen.name, exit, { cause: error });
       throw error;
     }

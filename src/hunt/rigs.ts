@@ -2,6 +2,7 @@ import type { LoadRequest } from '../exercises/manifest';
 import { runLoad, type LoadStats } from '../load';
 import { launchServices, signalUntilExit } from '../inspector/launch';
 import type { ExerciseManifest } from '../exercises/manifest';
+import { runThenEnd } from './rigEnd';
 import type { HuntEvent, HuntRig, RigService } from './types';
 
 /** Rejects with the signal's reason once it aborts; never settles otherwise. */
@@ -104,20 +105,15 @@ export async function withLaunchedServices<T>(
     load: loaderFor(targets, manifest.load.concurrency, controller.signal, guard),
     ...(options.trackAllocations ? { tracksAllocations: true } : {}),
   };
-  const running = work(rig);
-  try {
-    return await guard(running);
-  } finally {
-    onEvent?.({ phase: 'stop', message: 'stopping services' });
-    controller.abort(new Error('the services were stopped'));
-    await group.stop();
-    // Let the work finish its own clean-up (e.g. removing a partial snapshot) before returning;
-    // with the services gone it fails fast, and the cap keeps a stuck step from hanging us.
-    let cap: NodeJS.Timeout | undefined;
-    await Promise.race([
-      running.catch(() => undefined),
-      new Promise((done) => (cap = setTimeout(done, 5000))),
-    ]);
-    clearTimeout(cap);
-  }
+  return runThenEnd(
+    rig,
+    work,
+    {
+      controller,
+      reason: 'the services were stopped',
+      stopEvent: { phase: 'stop', message: 'stopping services' },
+      stop: () => group.stop(),
+    },
+    onEvent,
+  );
 }
