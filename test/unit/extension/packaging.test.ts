@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { packageRoot } from '../../../src/common/packageRoot';
@@ -44,4 +45,32 @@ test('the .vsix carries the bundles, media, exercises and docs, and nothing of t
       /^media\/.*\.ts$/.test(f),
   );
   assert.deepEqual(unwanted, []);
+});
+
+/** Every file `contributes` points at: walkthrough media, icons, JSON schemas. */
+function namedFiles(contributes: unknown): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown, key: string): void => {
+    if (typeof value === 'string') {
+      if (['markdown', 'image', 'icon', 'url'].includes(key) && /\.\w+$/.test(value))
+        found.push(value.replace(/^\.\//, ''));
+    } else if (Array.isArray(value)) value.forEach((item) => visit(item, key));
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) visit(v, k);
+  };
+  visit(contributes, '');
+  return found;
+}
+
+test('every file the manifest names is in the .vsix', () => {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    contributes: unknown;
+  };
+  const named = namedFiles(manifest.contributes);
+  assert.ok(named.includes('media/walkthrough/open.md'), named.join(', '));
+  const files = new Set(packagedFiles());
+  assert.deepEqual(
+    named.filter((file) => !files.has(file)),
+    [],
+  );
 });
