@@ -3,6 +3,7 @@
 // the verdict, the container the top suspect names and the line it points at.
 //   npm run corpus                      (builds, then this script)
 //   node bench/corpus/run.mjs [--case <id>]... [--repeat N] [--json <file>] [--timeout <s>]
+//                             [--dist <dir>]  (a build other than this tree's dist/, e.g. a worktree's)
 // Each case is bench/corpus/<id>/ with package.json + package-lock.json (installed here with
 // `npm ci` when node_modules is missing or older than the lock), server.js and case.json.
 // Exit code 0 whatever the score (this is a measurement), 2 when the runner itself fails.
@@ -166,8 +167,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * A private copy of the built CLI: others rebuild dist/ at any time (esbuild empties it first),
  * so the corpus runs from a copy made once, retrying while dist/cli.js is briefly missing.
  */
-async function privateCli() {
-  const dist = join(repoDir, 'dist');
+async function privateCli(dist = join(repoDir, 'dist')) {
   for (let attempt = 0; attempt < 30; attempt++) {
     try {
       if (existsSync(join(dist, 'cli.js'))) {
@@ -392,6 +392,7 @@ async function main() {
         repeat: { type: 'string', default: '1' },
         json: { type: 'string' },
         timeout: { type: 'string', default: '600' },
+        dist: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -401,7 +402,7 @@ async function main() {
   }
   if (values.help) {
     console.log(
-      'node bench/corpus/run.mjs [--case <id>]... [--repeat N] [--json <file>] [--timeout <s>]',
+      'node bench/corpus/run.mjs [--case <id>]... [--repeat N] [--json <file>] [--timeout <s>] [--dist <dir>]',
     );
     return;
   }
@@ -417,7 +418,7 @@ async function main() {
   const specs = ids.map(readCase);
 
   for (const spec of specs) await ensureInstalled(spec);
-  const cli = await privateCli();
+  const cli = await privateCli(values.dist && resolve(values.dist));
   const rows = [];
   const started = new Date();
   try {

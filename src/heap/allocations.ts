@@ -259,23 +259,35 @@ function firstMatch(
 
 /**
  * The line in `range` that calls the function named `name` (the next-inner frame): V8 names
- * methods `Class.method`, so only the last part is searched, as `name(` or `new Name(`.
+ * methods `Class.method`, so only the last part is searched, as `name(` or `new Name(`. When
+ * that frame belongs to package `pkg`, a call through what the module imports from it comes
+ * first (`_.get(` or an imported `get(`), so `url.searchParams.get(` a line earlier is not
+ * taken for the call into lodash's `get`.
  */
 export function callLine(
   lines: string[],
   range: LineRange,
   name: string,
+  pkg?: string,
 ): { line: number; column: number } | undefined {
   const last = name.slice(name.lastIndexOf('.') + 1);
   if (!/^[A-Za-z_$][\w$]*$/.test(last)) return undefined;
   const ref = escapeRegExp(last);
-  // `name(`, or `(0, lib.name)(` as bundlers call imports; not a declaration of that name.
-  return firstMatch(
-    lines,
-    range,
-    new RegExp(`(?<![\\w$])${ref}\\s*\\)?\\s*\\(`),
-    new RegExp(`(?:function\\s*\\*?\\s*|(?:get|set|static|async)\\s+)${ref}\\s*\\($`),
+  const declaration = new RegExp(
+    `(?:function\\s*\\*?\\s*|(?:get|set|static|async)\\s+)${ref}\\s*\\($`,
   );
+  const bindings = pkg ? [...packageBindings(lines, pkg).names] : [];
+  // `lib.name(` on a binding, or `name(` when `name` itself is imported.
+  const throughImport = bindings.map((binding) =>
+    binding === last ? ref : `${escapeRegExp(binding)}\\s*\\.\\s*${ref}`,
+  );
+  if (throughImport.length > 0) {
+    const call = new RegExp(`(?<![\\w$.])(?:${throughImport.join('|')})\\s*\\(`);
+    const found = firstMatch(lines, range, call, declaration);
+    if (found) return found;
+  }
+  // `name(`, or `(0, lib.name)(` as bundlers call imports; not a declaration of that name.
+  return firstMatch(lines, range, new RegExp(`(?<![\\w$])${ref}\\s*\\)?\\s*\\(`), declaration);
 }
 
 /**
@@ -352,6 +364,31 @@ export function packageUseLine(
   pkg: string,
   range: LineRange = { from: 0, to: lines.length },
 ): { line: number; column: number } | undefined {
+  const { names: bindings, declared } = packageBindings(lines, pkg);
+  if (bindings.size === 0) return undefined;
+  const refs = [...bindings].map(escapeRegExp).join('|');
+  // A call of the binding first (`session({ … })`), else any use of it (`new Store(`).
+  for (const pattern of [
+    new RegExp(`(?<![\\w$.])(?:${refs})\\s*\\(`),
+    new RegExp(`(?<![\\w$.])(?:${refs})(?![\\w$])`),
+  ]) {
+    for (let l = range.from; l < range.to; l++) {
+      if (declared.has(l)) continue;
+      const found = firstMatch(lines, { from: l, to: l + 1 }, pattern);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The names a module binds to what it imports from `pkg` (`require('pkg')`, default, namespace
+ * and named imports, destructured requires) and the 0-based lines that bind them.
+ */
+function packageBindings(
+  lines: string[],
+  pkg: string,
+): { names: Set<string>; declared: Set<number> } {
   const from = `['"]${escapeRegExp(pkg)}(?:/[^'"]*)?['"]`;
   const bindings = new Set<string>();
   const patterns = [
@@ -380,20 +417,7 @@ export function packageUseLine(
       }
     }
   });
-  if (bindings.size === 0) return undefined;
-  const refs = [...bindings].map(escapeRegExp).join('|');
-  // A call of the binding first (`session({ … })`), else any use of it (`new Store(`).
-  for (const pattern of [
-    new RegExp(`(?<![\\w$.])(?:${refs})\\s*\\(`),
-    new RegExp(`(?<![\\w$.])(?:${refs})(?![\\w$])`),
-  ]) {
-    for (let l = range.from; l < range.to; l++) {
-      if (declared.has(l)) continue;
-      const found = firstMatch(lines, { from: l, to: l + 1 }, pattern);
-      if (found) return found;
-    }
-  }
-  return undefined;
+  return { names: bindings, declared };
 }
 
 /** Statements that look like calls but are not: `if (`, `for (`, `function name(`… */

@@ -23,17 +23,18 @@ export function findOwnerStore(
   lines: string[],
   owner: string | undefined,
   range: LineRange = { from: 0, to: lines.length },
+  { storesOnly = false } = {},
 ): { line: number; column: number } | undefined {
   if (!owner || !/^[A-Za-z_$][\w$]*$/.test(owner)) return undefined;
   const name = escapeRegExp(owner);
   // `owner` as a variable or as a property (`this.owner`), not as part of a longer name.
   const ref = `(?<![\\w$])${name}(?![\\w$])`;
-  const patterns = [
+  const stores = [
     new RegExp(`${ref}\\s*\\[[^\\]\\n]*\\]\\s*=(?!=)`),
     new RegExp(`${ref}\\s*\\.\\s*(?:set|push|add|unshift)\\s*\\(`),
-    new RegExp(`(?:const|let|var)\\s+${ref}`),
-    new RegExp(`${ref}\\s*=(?!=)`),
   ];
+  const declarations = [new RegExp(`(?:const|let|var)\\s+${ref}`), new RegExp(`${ref}\\s*=(?!=)`)];
+  const patterns = storesOnly ? stores : [...stores, ...declarations];
   for (const pattern of patterns) {
     for (let index = range.from; index < range.to; index++) {
       const line = lines[index]!;
@@ -56,13 +57,30 @@ export async function pinpointOwner(
   location: SourceLocation,
   owner: string | undefined,
   files = new SourceFiles(),
+  path: string[] = [],
 ): Promise<SourceLocation> {
   if (!owner || !toPath(location.file)) return location;
   const text = await files.text(location.file);
   // A generated bundle is no place to point a learner at.
   if (text === undefined || text.length > MAX_SOURCE_BYTES) return location;
-  const found = findOwnerStore(text.split('\n'), owner);
+  const lines = text.split('\n');
+  let found = findOwnerStore(lines, owner);
+  // Innermost first: the nearest variable of the user's module that the path runs through.
+  for (const name of moduleVariables(path, location.file).reverse())
+    found ??= findOwnerStore(lines, name, undefined, { storesOnly: true });
   return found ? { file: location.file, ...found } : location;
+}
+
+/**
+ * The named steps of a path that starts in `file`'s module scope, outermost first: with
+ * `(module server.js) → pages → opts → store`, the owner `store` lives inside a library's
+ * object, so the user's own code never names it; its line is where it adds to `pages`.
+ */
+function moduleVariables(path: string[], file: string): string[] {
+  const start = /^\(module (.+)\)$/.exec(path[0] ?? '');
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  if (!start || start[1] !== base) return [];
+  return path.slice(1).filter((step) => /^[A-Za-z_$][\w$]*$/.test(step));
 }
 
 /** The stack with every frame mapped through its script's source map, origins re-read. */
@@ -126,11 +144,12 @@ async function userLine(
     const { file, line, column } = await files.original(location);
     return { file, line, column };
   };
+  const enteredPackage = u > 0 ? packageOf(site.stack[u - 1]!.file) : undefined;
   for (const search of searches) {
     const { lines, range, inner } = search;
     const found =
       inner !== undefined
-        ? callLine(lines, range, inner)
+        ? callLine(lines, range, inner, enteredPackage)
         : allocationLine(lines, range, suspect.name);
     const location = await at(search, found);
     if (location) return location;
@@ -138,7 +157,6 @@ async function userLine(
   // The next-inner frame's name is not in the source (`module.exports`) or V8 inlined it away
   // (an object the user frame did not visibly allocate itself came from an inlined call): the
   // user's use of that frame's package, else the store into the owner, else the body's one call.
-  const enteredPackage = u > 0 ? packageOf(site.stack[u - 1]!.file) : undefined;
   for (const search of searches) {
     const found =
       (enteredPackage && packageUseLine(search.lines, enteredPackage, search.range)) ||
@@ -190,7 +208,7 @@ function positionOf(frame: SourceLocation): SourceLocation {
 async function pinpointSuspect(suspect: LeakSuspect, files: SourceFiles): Promise<LeakSuspect> {
   const ownerLine = async (): Promise<LeakSuspect> => {
     if (!suspect.location) return suspect;
-    const location = await pinpointOwner(suspect.location, suspect.owner, files);
+    const location = await pinpointOwner(suspect.location, suspect.owner, files, suspect.path);
     // A script's first character is its top level, not a line that leaks: no line beats that.
     if (location.line === 1 && location.column === 1) {
       const { location: _dropped, ...rest } = suspect;

@@ -85,3 +85,28 @@ test('accepts file:// URLs as the inspector reports them', async () => {
     column: 1,
   });
 });
+
+test("when the owner lives inside a library's object, lands where the module adds to the variable the path runs through", async () => {
+  const file = await source(
+    [
+      "import Keyv from 'keyv';",
+      "const pages = new Keyv({ namespace: 'page' });",
+      'async function handle(req, res) {',
+      '  const html = render(req.url);',
+      '  await pages.set(req.url, html, 1000);',
+      '}',
+    ].join('\n'),
+  );
+  const path = ['(module service.js)', 'pages', 'opts', 'store', '14927'];
+  assert.deepEqual(await pinpointOwner(closure(file), 'store', undefined, path), {
+    file,
+    line: 5,
+    column: 9,
+  });
+  const elsewhere = ['(module other.js)', 'pages', 'opts', 'store', '14927'];
+  assert.deepEqual(
+    await pinpointOwner(closure(file), 'store', undefined, elsewhere),
+    closure(file),
+    "another module's variables are not this file's",
+  );
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packageOf, packageUseLine, soleCallLine } from '../../../src/heap/allocations';
+import { callLine, packageOf, packageUseLine, soleCallLine } from '../../../src/heap/allocations';
 
 test('a dependency frame names its package, scoped or not, the innermost node_modules winning', () => {
   assert.equal(packageOf('/app/node_modules/express-session/session/memory.js'), 'express-session');
@@ -58,4 +58,21 @@ test('the one line of a body that makes a call, and none when several lines do',
   ];
   assert.deepEqual(soleCallLine(lines, { from: 0, to: 4 }), { line: 3, column: 3 });
   assert.equal(soleCallLine(lines, { from: 4, to: 8 }), undefined);
+});
+
+test("the call into a package's function is the one made through what the module imports from it", () => {
+  const handler = [
+    "const get = require('lodash.get');",
+    "const _ = require('lodash');",
+    'function handle(req, res) {',
+    "  const tenant = new URL(req.url, 'http://x').searchParams.get('tenant');",
+    '  const theme = get(settings, `tenants.${tenant}.theme`);',
+    '  const size = _.get(settings, `tenants.${tenant}.size`);',
+    '}',
+  ];
+  const body = { from: 2, to: 7 };
+  assert.deepEqual(callLine(handler, body, 'get', 'lodash.get'), { line: 5, column: 17 });
+  assert.deepEqual(callLine(handler, body, 'get', 'lodash'), { line: 6, column: 16 });
+  assert.equal(callLine(handler, body, 'get')?.line, 4, 'without a package, the first call');
+  assert.equal(callLine(handler, body, 'get', 'other')?.line, 4, 'nothing imported from it');
 });

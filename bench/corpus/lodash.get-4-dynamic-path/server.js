@@ -1,0 +1,16 @@
+// After lodash/lodash#3307 and #3622: the stand-alone `lodash.get` package turns each path
+// string into an array of keys through an unbounded memoize, so a service that reads settings
+// with a path built from the request (a tenant id) keeps every path it ever saw.
+const http = require('node:http');
+const get = require('lodash.get');
+
+const settings = { tenants: {}, defaults: { theme: 'light', pageSize: 20 } };
+
+function handle(req, res) {
+  const tenant = new URL(req.url, 'http://localhost').searchParams.get('tenant') || 'none';
+  const theme = get(settings, `tenants.${tenant}.preferences.theme`, settings.defaults.theme);
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ tenant, theme }));
+}
+
+http.createServer(handle).listen(Number(process.env.PORT) || 3000, process.env.HOST || '127.0.0.1');
