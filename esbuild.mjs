@@ -34,6 +34,18 @@ const bundles = [
     external: ['vscode'],
   },
   { ...nodeCommon, entryPoints: { heapWorker: 'src/heap/worker.ts' }, outdir: 'dist' },
+  // Started by the heap analysis from whichever bundle runs it: resolved next to that bundle.
+  {
+    ...nodeCommon,
+    entryPoints: { dominatorWorker: 'src/heap/dominatorWorker.ts' },
+    outdir: 'dist',
+  },
+  // Loaded by the exercises' own `node --test` (--test-reporter=<file URL>): Node built-ins only.
+  {
+    ...nodeCommon,
+    entryPoints: { testReporter: 'src/exercises/testReporter.ts' },
+    outdir: 'dist',
+  },
   {
     ...nodeCommon,
     entryPoints: { cli: 'src/cli/main.ts' },

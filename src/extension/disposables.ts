@@ -5,17 +5,22 @@ import type * as vscode from 'vscode';
  * added after the scope was disposed is disposed at once, so a late callback cannot leak.
  */
 export class DisposableStore implements vscode.Disposable {
-  private readonly items: vscode.Disposable[] = [];
+  private readonly items: { dispose(): void }[] = [];
   private disposed = false;
 
   get isDisposed(): boolean {
     return this.disposed;
   }
 
-  add<T extends vscode.Disposable>(item: T): T {
+  /** Adds one disposable (VS Code's or the core's own `{ dispose() }`) and returns it. */
+  add<T extends { dispose(): void }>(item: T): T {
     if (this.disposed) item.dispose();
     else this.items.push(item);
     return item;
+  }
+
+  addAll(...items: { dispose(): void }[]): void {
+    for (const item of items) this.add(item);
   }
 
   dispose(): void {

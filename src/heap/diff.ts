@@ -1,5 +1,5 @@
 import type { RawSnapshot } from './reader';
-import type { ClassDelta } from './results';
+import type { ClassDelta, SnapshotMismatch } from './results';
 import type { HeapSnapshot } from './snapshot';
 
 const BITMAP_LIMIT = 1 << 28;
@@ -140,4 +140,116 @@ export function classDeltas(
     (a, b) =>
       b.sizeDelta - a.sizeDelta || b.countDelta - a.countDelta || a.name.localeCompare(b.name),
   );
+}
+
+/**
+ * Below this share of agreeing objects, two snapshots come from different processes. Measured
+ * (docs/heap-engine.md): 100.00% between snapshots of one process, 28–92% between processes of
+ * the same program.
+ */
+const SAME_PROCESS_AGREEMENT = 0.99;
+/**
+ * At least this many objects of a snapshot newer than everything in the one given after it make
+ * that one older. Measured: 0 in the order taken (a later snapshot holds ids up to the newest V8
+ * has handed out), hundreds to thousands reversed; a few would be a fluke, not an order.
+ */
+const OUT_OF_ORDER_OBJECTS = 10;
+/** Below this share of a sample found again under the same ids, two heaps are unrelated
+ * (measured: 70–99% within a process). */
+const MIN_SHARED = 0.05;
+/** Fewest objects a share is computed from; with fewer, the pair is not judged. */
+const MIN_SAMPLE = 50;
+/** Objects of the earlier snapshot whose type and name are compared. */
+const AGREEMENT_SAMPLE = 4000;
+
+/** V8 gives heap objects odd ids; even ids are embedder (native) objects, numbered otherwise. */
+function isHeapObjectId(id: number): boolean {
+  return (id & 1) === 1;
+}
+
+function highestHeapObjectId(raw: Pick<RawSnapshot, 'nodeId' | 'nodeCount'>): number {
+  let max = 0;
+  for (let n = 0; n < raw.nodeCount; n++) {
+    const id = raw.nodeId[n];
+    if (isHeapObjectId(id) && id > max) max = id;
+  }
+  return max;
+}
+
+/** How many of `earlier`'s heap objects have ids above every id in `later`. */
+function newerThanAllOf(
+  earlier: Pick<RawSnapshot, 'nodeId' | 'nodeCount'>,
+  later: Pick<RawSnapshot, 'nodeId' | 'nodeCount'>,
+): number {
+  const newest = highestHeapObjectId(later);
+  let count = 0;
+  for (let n = 0; n < earlier.nodeCount; n++) {
+    const id = earlier.nodeId[n];
+    if (isHeapObjectId(id) && id > newest) count++;
+  }
+  return count;
+}
+
+/**
+ * A sample of `a`'s objects looked up in `b` by id: how many `b` holds, and of those the share
+ * whose type and name agree. Both need names (`nodes` or `full` mode).
+ */
+function agreement(
+  a: RawSnapshot,
+  b: RawSnapshot,
+): { sampled: number; shared: number; agreeing: number } {
+  const sample = new Map<number, number>();
+  const stride = Math.max(1, Math.floor(a.nodeCount / AGREEMENT_SAMPLE));
+  for (let n = 0; n < a.nodeCount; n += stride)
+    if (isHeapObjectId(a.nodeId[n])) sample.set(a.nodeId[n], n);
+  let shared = 0;
+  let same = 0;
+  for (let n = 0; n < b.nodeCount; n++) {
+    const m = sample.get(b.nodeId[n]);
+    if (m === undefined) continue;
+    shared++;
+    if (
+      a.meta.nodeTypes[a.nodeType[m]] === b.meta.nodeTypes[b.nodeType[n]] &&
+      a.strings.get(a.nodeName[m]) === b.strings.get(b.nodeName[n])
+    )
+      same++;
+  }
+  return { sampled: sample.size, shared, agreeing: shared ? same / shared : 0 };
+}
+
+/**
+ * Checks that snapshots given oldest first were taken in that order from one process; returns
+ * why not, or undefined. `named` are the positions read with names (`nodes` or `full` mode; the
+ * others may be `ids` only): their objects are compared by type and name, which catches
+ * snapshots of different processes even when their ids happen to line up. Cost: a pass over
+ * each snapshot's ids.
+ */
+export function snapshotMismatch(
+  snapshots: RawSnapshot[],
+  named: number[],
+): SnapshotMismatch | undefined {
+  for (let i = 0; i < named.length; i++)
+    for (let j = i + 1; j < named.length; j++) {
+      const [first, second] = [named[i], named[j]];
+      const { sampled, shared, agreeing } = agreement(snapshots[first], snapshots[second]);
+      if (sampled < MIN_SAMPLE) continue;
+      // Within a process, V8's own objects (builtins, code, the global object) outlive every
+      // snapshot: two heaps that share (almost) no ids are two processes too.
+      if (
+        shared < sampled * MIN_SHARED ||
+        (shared >= MIN_SAMPLE && agreeing < SAME_PROCESS_AGREEMENT)
+      )
+        return { kind: 'different-processes', first, second, agreement: agreeing };
+    }
+  // Ids only grow: objects of a snapshot newer than everything in the next were allocated after
+  // that next one was taken.
+  for (let i = 1; i < snapshots.length; i++) {
+    const newer = newerThanAllOf(snapshots[i - 1], snapshots[i]);
+    if (newer >= OUT_OF_ORDER_OBJECTS) {
+      const highest = snapshots.map(highestHeapObjectId);
+      const takenOrder = snapshots.map((_, k) => k).sort((x, y) => highest[x] - highest[y]);
+      return { kind: 'out-of-order', takenOrder, second: i, newerObjects: newer };
+    }
+  }
+  return undefined;
 }

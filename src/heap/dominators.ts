@@ -1,5 +1,11 @@
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { abortError } from './errors';
+import { abortError } from '../common/abort';
+
+/** Top bit of a retainer entry: the retaining edge is essential (can retain) for dominators. */
+export const ESSENTIAL_BIT = 0x80000000;
+/** The node ordinal in a retainer entry, without {@link ESSENTIAL_BIT}. */
+export const NODE_BITS = 0x7fffffff;
 
 /**
  * The graph the dominators are computed on. Its arrays live on SharedArrayBuffers when the
@@ -53,8 +59,7 @@ export interface DominatorResult {
  * First half of Lengauer–Tarjan (simple version): the depth-first numbering over essential
  * edges, with DevTools' treatment of unreachable nodes: nodes held only by non-essential
  * edges, then any still unvisited, hang off the root. It needs no retainer index, so it runs
- * while that index is being built. Self-contained on purpose (no outer references): its source
- * text is also what the dominator worker runs.
+ * while that index is being built.
  */
 export function dominatorSearch(graph: DominatorGraph): DominatorSearch {
   const { nodeCount, firstEdge, edgeTo, essential, held } = graph;
@@ -118,7 +123,7 @@ export function dominatorSearch(graph: DominatorGraph): DominatorSearch {
  * the nearest ancestor of its DFS parent, on the dominator tree built so far, numbered no
  * higher than its semidominator. That replaces Lengauer–Tarjan's buckets (8 bytes a vertex
  * and an extra path evaluation each) with one short walk per vertex. The result is written
- * over the search's `parent` array. Self-contained, like the first half.
+ * over the search's `parent` array.
  */
 export function dominatorTree(
   search: DominatorSearch,
@@ -126,8 +131,6 @@ export function dominatorTree(
 ): DominatorResult {
   const { retainerStart, retainerNode } = retainers;
   const { vertex, semi, count: n } = search;
-  const ESSENTIAL_BIT = 0x80000000;
-  const NODE_BITS = 0x7fffffff;
   const size = search.graph.nodeCount + 1;
   const r = search.graph.root + 1;
   const parent = search.parent;
@@ -195,8 +198,8 @@ export interface RetainedSizes {
 /**
  * Retained sizes from the dominators and the final self sizes: each node's size is added to
  * its dominator's, children first (reverse DFS order). Turns `dom` into 0-based ordinals in
- * place. Self-contained, like the halves above: the worker runs it once the caller has
- * settled the self sizes, while the caller's thread goes on with other steps.
+ * place. The worker runs it once the caller has settled the self sizes, while the caller's
+ * thread goes on with other steps.
  */
 export function retainedSizes(result: DominatorResult, selfSize: Uint32Array): RetainedSizes {
   const { dom, vertex, count, work } = result;
@@ -241,23 +244,15 @@ export interface DominatorWorker {
  * Starts a worker for the dominators, so the caller's thread can build the retainer index and
  * then compute distances and class names meanwhile. Spawning and compiling take tens of
  * milliseconds, which is why it is started before the graph is ready. The arrays must be on
- * SharedArrayBuffers: posting them shares them, without a copy.
+ * SharedArrayBuffers: posting them shares them, without a copy. `workerScript` is
+ * dist/dominatorWorker.js next to the bundle that runs this, or the transpiled
+ * src/heap/dominatorWorker.js next to this module in tests.
  */
-export function startDominatorWorker(signal?: AbortSignal): DominatorWorker {
-  const source = [
-    "const { parentPort } = require('node:worker_threads');",
-    `const dominatorSearch = ${dominatorSearch.toString()};`,
-    `const dominatorTree = ${dominatorTree.toString()};`,
-    `const retainedSizes = ${retainedSizes.toString()};`,
-    'let search;',
-    'let tree;',
-    'parentPort.on("message", (message) => {',
-    '  if (!search) search = dominatorSearch(message);',
-    '  else if (!tree) tree = dominatorTree(search, message);',
-    '  else parentPort.postMessage(retainedSizes(tree, message));',
-    '});',
-  ].join('\n');
-  const worker = new Worker(source, { eval: true });
+export function startDominatorWorker(
+  signal?: AbortSignal,
+  workerScript = join(__dirname, 'dominatorWorker.js'),
+): DominatorWorker {
+  const worker = new Worker(workerScript);
   const result = new Promise<RetainedSizes>((resolve, reject) => {
     const onAbort = (): void => reject(abortError(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });

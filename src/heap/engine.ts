@@ -1,18 +1,20 @@
-import { diffLoaded, openSnapshot, summarize } from './index';
+import { diffLoaded, openSnapshot, summarize } from './analysis';
 import { pinpointSuspects } from './ownerLine';
-import { HeapSnapshotError } from './errors';
-import { pathLabels, preferredRetainerPath, sourceLocation } from './paths';
+import { HeapSnapshotError, SnapshotNotOpenError } from './errors';
+import { sourceLocation } from './locations';
+import { pathLabels, preferredRetainerPath } from './paths';
 import type {
+  ComparisonPage,
   EdgeRow,
   HeapMethod,
   HeapRequests,
   NodeRow,
   Page,
   PageQuery,
-  SnapshotInfo,
+  OpenSnapshotInfo,
 } from './protocol';
 import { readSnapshot } from './reader';
-import type { ClassDelta, ClassSummary, DiffResult } from './results';
+import type { ClassDelta, ClassSummary, DiffResult, SnapshotMismatch } from './results';
 import type { HeapSnapshot } from './snapshot';
 
 /** Per-request context: cancellation and progress of the file reads. */
@@ -22,7 +24,7 @@ export interface RequestContext {
 }
 
 interface OpenEntry {
-  info: SnapshotInfo;
+  info: OpenSnapshotInfo;
   snapshot: HeapSnapshot;
   lastUsed: number;
 }
@@ -46,7 +48,10 @@ export class HeapEngine {
   private readonly byFile = new Map<string, number>();
   private nextHandle = 1;
   private clock = 0;
-  private readonly comparisons = new Map<string, ClassDelta[]>();
+  private readonly comparisons = new Map<
+    string,
+    { rows: ClassDelta[]; mismatch?: SnapshotMismatch }
+  >();
 
   constructor(
     private readonly limits: EngineLimits = { maxSnapshots: 3, maxBytes: 3 * 1024 ** 3 },
@@ -86,7 +91,7 @@ export class HeapEngine {
   }
 
   /** Open snapshots, most recently used first (for tests and diagnostics). */
-  openSnapshots(): SnapshotInfo[] {
+  openSnapshots(): OpenSnapshotInfo[] {
     return [...this.open.values()]
       .sort((a, b) => b.lastUsed - a.lastUsed)
       .map((entry) => entry.info);
@@ -101,12 +106,12 @@ export class HeapEngine {
   private async openFile(
     { file }: HeapRequests['open']['params'],
     context: RequestContext,
-  ): Promise<SnapshotInfo> {
+  ): Promise<OpenSnapshotInfo> {
     const existing = this.byFile.get(file);
     if (existing !== undefined) return this.entry(existing).info;
     const snapshot = await openSnapshot(file, context);
     const handle = this.nextHandle++;
-    const info: SnapshotInfo = {
+    const info: OpenSnapshotInfo = {
       handle,
       file,
       fileSize: snapshot.raw.fileSize,
@@ -143,12 +148,7 @@ export class HeapEngine {
 
   private entry(handle: number): OpenEntry {
     const entry = this.open.get(handle);
-    if (!entry)
-      throw new HeapSnapshotError(
-        `snapshot handle ${handle} is not open (closed or evicted)`,
-        0,
-        'handle',
-      );
+    if (!entry) throw new SnapshotNotOpenError(handle);
     entry.lastUsed = ++this.clock;
     return entry;
   }
@@ -237,14 +237,16 @@ export class HeapEngine {
   private async comparisonPage(
     { baseline, target, query }: HeapRequests['comparisonPage']['params'],
     context: RequestContext,
-  ): Promise<Page<ClassDelta>> {
+  ): Promise<ComparisonPage> {
     const key = `${baseline}\u0000${target}`;
-    let rows = this.comparisons.get(key);
-    if (!rows) {
-      rows = (await this.diff({ baseline, target }, context, true)).classes;
-      this.comparisons.set(key, rows);
+    let comparison = this.comparisons.get(key);
+    if (!comparison) {
+      const { classes, mismatch } = await this.diff({ baseline, target }, context, true);
+      comparison = { rows: classes, ...(mismatch ? { mismatch } : {}) };
+      this.comparisons.set(key, comparison);
     }
-    return page(rows, query);
+    const { rows, mismatch } = comparison;
+    return { ...page(rows, query), ...(mismatch ? { mismatch } : {}) };
   }
 
   private async diff(

@@ -1,5 +1,6 @@
-import type { SourceLocation, ScriptResolver } from './results';
-import { NO_EDGE, type HeapSnapshot } from './snapshot';
+import { NO_EDGE } from './distances';
+import { scriptNameOf } from './locations';
+import type { HeapSnapshot } from './snapshot';
 
 /**
  * A retainer path: `nodes[0]` is where it starts (next to the roots, or for
@@ -575,57 +576,4 @@ export function pathLabels(snapshot: HeapSnapshot, path: RetainerPath): string[]
 /** A path's labels with numbers and ids replaced by `*`, so siblings in a container match. */
 export function normaliseLabels(labels: string[]): string[] {
   return labels.map((label) => (/^\d+$/.test(label) ? '*' : label.replace(/@\d+/g, '@*')));
-}
-
-/** The name of the script a closure comes from, found through `shared` → `script`. */
-function scriptNameOf(snapshot: HeapSnapshot, closure: number): string | undefined {
-  const { firstEdge, edgeTo } = snapshot.raw;
-  const find = (n: number, names: string[]): number => {
-    for (let e = firstEdge[n]; e < firstEdge[n + 1]; e++)
-      if (
-        snapshot.raw.edgeType[e] === snapshot.t.eInternal &&
-        names.includes(snapshot.edgeLabel(e))
-      )
-        return edgeTo[e];
-    return -1;
-  };
-  const shared = find(closure, ['shared']);
-  if (shared < 0) return undefined;
-  // V8 11+ names the edge `script_or_debug_info`; older versions `script`.
-  const script = find(shared, ['script', 'script_or_debug_info']);
-  if (script < 0) return undefined;
-  const name = snapshot.nodeName(script);
-  return name || undefined;
-}
-
-/**
- * Source location (1-based) of a node from the snapshot's `locations`, with the script id
- * mapped by `resolve` or, failing that, by the script name recorded in the heap.
- */
-export function sourceLocation(
-  snapshot: HeapSnapshot,
-  n: number,
-  resolve?: ScriptResolver,
-): SourceLocation | undefined {
-  const location = snapshot.locationOf(n);
-  if (!location) return undefined;
-  let file = resolve?.(location.scriptId);
-  if (!file && snapshot.raw.nodeType[n] === snapshot.t.closure) file = scriptNameOf(snapshot, n);
-  if (!file) {
-    // Objects carry their constructor's location; the constructor closure knows its script.
-    const constructor = findClosureAt(snapshot, location.scriptId);
-    if (constructor >= 0) file = scriptNameOf(snapshot, constructor);
-  }
-  if (!file) return undefined;
-  return { file, line: location.line + 1, column: location.column + 1 };
-}
-
-function findClosureAt(snapshot: HeapSnapshot, scriptId: number): number {
-  const { nodeType } = snapshot.raw;
-  for (let n = 0; n < snapshot.nodeCount; n++) {
-    if (nodeType[n] !== snapshot.t.closure) continue;
-    const location = snapshot.locationOf(n);
-    if (location?.scriptId === scriptId) return n;
-  }
-  return -1;
 }

@@ -1,7 +1,9 @@
+import type { HeapSnapshotProblem } from './errors';
 import type {
   ClassDelta,
   ClassSummary,
   DiffResult,
+  SnapshotMismatch,
   SourceLocation,
   SummaryResult,
 } from './results';
@@ -19,8 +21,16 @@ export interface Page<Row> {
   rows: Row[];
 }
 
+/**
+ * A page of a two-snapshot comparison, with `mismatch` when the two are not from one process in
+ * that order (the comparison is then meaningless, and the explorer says so).
+ */
+export interface ComparisonPage extends Page<ClassDelta> {
+  mismatch?: SnapshotMismatch;
+}
+
 /** An open snapshot in the engine. */
-export interface SnapshotInfo {
+export interface OpenSnapshotInfo {
   handle: number;
   file: string;
   fileSize: number;
@@ -60,7 +70,7 @@ export interface PageQuery<Column extends string> {
 
 /** Every request the engine answers, with its parameters and result (worker RPC contract). */
 export interface HeapRequests {
-  open: { params: { file: string }; result: SnapshotInfo };
+  open: { params: { file: string }; result: OpenSnapshotInfo };
   close: { params: { handle: number }; result: boolean };
   summary: { params: { handle: number; top?: number }; result: SummaryResult };
   classesPage: {
@@ -85,7 +95,7 @@ export interface HeapRequests {
   };
   comparisonPage: {
     params: { baseline: string; target: string; query: PageQuery<keyof ClassDelta> };
-    result: Page<ClassDelta>;
+    result: ComparisonPage;
   };
   diff: {
     params: {
@@ -111,6 +121,10 @@ export interface WireError {
   message: string;
   byteOffset?: number;
   section?: string;
+  /** HeapSnapshotError's problem. */
+  problem?: HeapSnapshotProblem;
+  /** SnapshotNotOpenError's handle. */
+  handle?: number;
 }
 
 /** Worker → client: a result, an error, or progress of a running request. */

@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { HeapSnapshotError, abortError } from './errors';
+import { abortError, isAbortError } from '../common/abort';
+import { NotRegularFileError, openRegularFile } from '../common/regularFile';
+import { HeapSnapshotError, type HeapSnapshotProblem } from './errors';
 import { StringTable } from './strings';
 
 /** The parts of `snapshot.meta` the engine needs, as read from the file (field order varies). */
@@ -197,8 +198,10 @@ class SnapshotParser {
     private readonly mode: ReadMode,
   ) {}
 
-  private fail(message: string, offset: number): never {
-    throw new HeapSnapshotError(`${message} (in ${this.section})`, offset, this.section);
+  private fail(message: string, offset: number, problem?: HeapSnapshotProblem): never {
+    throw new HeapSnapshotError(`${message} (in ${this.section})`, offset, this.section, {
+      problem,
+    });
   }
 
   /** Feeds one chunk; `base` is the file offset of chunk[0]. */
@@ -237,7 +240,12 @@ class SnapshotParser {
       case Top.Start:
         if (isWs(c)) return p + 1;
         if (at === 0 && c === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return p + 3;
-        if (c !== 0x7b) this.fail(`not a heap snapshot: expected '{' but found ${describe(c)}`, at);
+        if (c !== 0x7b)
+          this.fail(
+            `not a heap snapshot: expected '{' but found ${describe(c)}`,
+            at,
+            'not-a-snapshot',
+          );
         this.state = Top.KeyOrEnd;
         return p + 1;
       case Top.KeyOrEnd:
@@ -318,7 +326,7 @@ class SnapshotParser {
     }
     if (c !== 0x5b) this.fail(`expected '[' but found ${describe(c)}`, at);
     const meta = this.meta;
-    if (!meta) this.fail(`section "${key}" comes before the snapshot meta`, at);
+    if (!meta) this.fail(`section "${key}" comes before the snapshot meta`, at, 'not-a-snapshot');
     if (key === 'trace_tree') {
       this.state = Top.TraceTree;
       this.tree.begin(meta.traceNodeFields);
@@ -1021,12 +1029,14 @@ class SnapshotParser {
 
   /** Validates what only the complete file can tell, and returns the columns. */
   finish(atEnd: number): RawSnapshot {
-    if (atEnd === 0) throw new HeapSnapshotError('the file is empty', 0, 'file');
+    if (atEnd === 0)
+      throw new HeapSnapshotError('the file is empty', 0, 'file', { problem: 'incomplete' });
     if (this.state !== Top.End)
-      this.fail(`the file is truncated: it ends inside "${this.section}"`, atEnd);
+      this.fail(`the file is truncated: it ends inside "${this.section}"`, atEnd, 'incomplete');
     const meta = this.meta;
     this.section = 'file';
-    if (!meta) this.fail('not a heap snapshot: no "snapshot" meta section', atEnd);
+    if (!meta)
+      this.fail('not a heap snapshot: no "snapshot" meta section', atEnd, 'not-a-snapshot');
     for (const required of ['nodes', 'edges', 'strings'])
       if (!this.seen.has(required)) this.fail(`missing the "${required}" section`, atEnd);
     const { nodeCount, edgeCount } = meta;
@@ -1296,8 +1306,9 @@ function stringArray(value: unknown): value is string[] {
 }
 
 function parseMeta(header: unknown, at: number, fileSize: number): SnapshotMeta {
+  // A header without V8's meta is some other JSON file, not a damaged snapshot.
   const fail = (message: string): never => {
-    throw new HeapSnapshotError(message, at, 'snapshot');
+    throw new HeapSnapshotError(message, at, 'snapshot', { problem: 'not-a-snapshot' });
   };
   if (typeof header !== 'object' || header === null) fail('the snapshot header is not an object');
   const h = header as Record<string, unknown>;
@@ -1391,18 +1402,23 @@ export async function readSnapshot(file: string, options: ReadOptions = {}): Pro
   const { signal, onProgress } = options;
   const chunkSize = options.chunkSize ?? 4 << 20;
   if (signal?.aborted) throw abortError(signal);
-  let handle;
+  let opened;
   try {
-    handle = await open(file, 'r');
+    // A FIFO, a folder or a device is refused before anything blocks on it.
+    opened = await openRegularFile(file);
   } catch (error) {
-    throw new HeapSnapshotError(`cannot open ${file}: ${(error as Error).message}`, 0, 'file', {
+    const why =
+      error instanceof NotRegularFileError
+        ? `it is ${error.kind}, not a regular file`
+        : (error as Error).message;
+    throw new HeapSnapshotError(`cannot open ${file}: ${why}`, 0, 'file', {
       cause: error,
+      problem: 'unreadable',
     });
   }
-  const fileHandle = handle;
+  const { handle: fileHandle, size } = opened;
   let pending: Promise<number> | undefined;
   try {
-    const { size } = await fileHandle.stat();
     const parser = new SnapshotParser(size, options.mode ?? 'full');
     // Two buffers: the next chunk is read (on libuv's thread pool) while this one is parsed,
     // so the parser never waits for the disk or the page cache. The parser copies whatever it
@@ -1426,11 +1442,18 @@ export async function readSnapshot(file: string, options: ReadOptions = {}): Pro
     }
     return parser.finish(offset);
   } catch (error) {
-    if (error instanceof HeapSnapshotError || (error as Error).name === 'AbortError') throw error;
+    // Named, so that the bad one of a diff's two or three files is known.
+    if (error instanceof HeapSnapshotError)
+      throw new HeapSnapshotError(`${file}: ${error.message}`, error.byteOffset, error.section, {
+        cause: error,
+        problem: error.problem,
+      });
+    if (isAbortError(error)) throw error;
     if (signal?.aborted) throw abortError(signal);
     // Allocation failures (RangeError) and I/O errors still leave as the typed error.
     throw new HeapSnapshotError(`cannot read ${file}: ${(error as Error).message}`, 0, 'file', {
       cause: error,
+      problem: 'unreadable',
     });
   } finally {
     // A read still in flight when parsing failed must settle before the handle closes.

@@ -87,7 +87,34 @@ export interface DiffResult {
   suspects: LeakSuspect[];
   /** With three snapshots: what was allocated between the first two and is alive in the third. */
   survivors?: SurvivorTotals;
+  /** Set when the snapshots are not from one process in the order given: the diff is meaningless. */
+  mismatch?: SnapshotMismatch;
 }
+
+/**
+ * Why a diff of these snapshots would be silently wrong. V8 numbers a process's heap objects as
+ * it first sees them, so ids only compare within one process, and only grow: snapshots of
+ * different processes share ids that name unrelated objects, and snapshots given newest first
+ * make every object freed in between look new.
+ */
+export type SnapshotMismatch =
+  | {
+      kind: 'different-processes';
+      /** Positions (in the order given) of two snapshots that come from different processes. */
+      first: number;
+      second: number;
+      /** Of the objects both hold under one id, the share whose type and name agree (1 within a process). */
+      agreement: number;
+    }
+  | {
+      kind: 'out-of-order';
+      /** The positions given, in the order the snapshots were taken. */
+      takenOrder: number[];
+      /** Position of a snapshot that is older than the one given before it. */
+      second: number;
+      /** Objects of the snapshot given before it with newer ids than all of its own (0 in order). */
+      newerObjects: number;
+    };
 
 /**
  * The exact bytes that survived: objects allocated between baseline and target and still alive

@@ -5,9 +5,9 @@ import {
   preferredRetainerPath,
   retainerPath,
   retentionRoutes,
-  sourceLocation,
   type RetainerPath,
 } from './paths';
+import { sourceLocation } from './locations';
 import { allocationSite, traceLookup, tracedMember, type TraceLookup } from './allocations';
 import type { LeakSuspect, ScriptResolver, SourceLocation } from './results';
 import type { HeapSnapshot } from './snapshot';

@@ -1,15 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { HeapSnapshotError } from './errors';
-import type { FromHeapWorker, HeapMethod, HeapRequests, ToHeapWorker, WireError } from './protocol';
-
-/** Rebuilds the typed error on the client side, so callers can `instanceof` it. */
-function fromWireError(wire: WireError): Error {
-  if (wire.name === 'HeapSnapshotError')
-    return new HeapSnapshotError(wire.message, wire.byteOffset ?? 0, wire.section ?? 'file');
-  const error = new Error(wire.message);
-  error.name = wire.name;
-  return error;
-}
+import { AbortError } from '../common/abort';
+import { HeapWorkerDisposedError, HeapWorkerExitedError, fromWireError } from './errors';
+import type { FromHeapWorker, HeapMethod, HeapRequests, ToHeapWorker } from './protocol';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -40,25 +32,28 @@ export class HeapWorkerClient {
     this.worker.on('message', (message: FromHeapWorker) => this.receive(message));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', (code) => {
-      if (!this.disposed) this.failAll(new Error(`heap worker exited with code ${code}`));
+      if (!this.disposed) this.failAll(new HeapWorkerExitedError(code));
     });
   }
 
-  /** Sends one request; rejects with HeapSnapshotError for bad input, AbortError on cancel. */
+  /**
+   * Sends one request; rejects with HeapSnapshotError for bad input, SnapshotNotOpenError for an
+   * evicted handle, AbortError on cancel, HeapWorkerExitedError when the worker dies.
+   */
   call<M extends HeapMethod>(
     method: M,
     params: HeapRequests[M]['params'],
     options: CallOptions = {},
   ): Promise<HeapRequests[M]['result']> {
-    if (this.disposed) return Promise.reject(new Error('the heap worker is disposed'));
+    if (this.disposed) return Promise.reject(new HeapWorkerDisposedError());
     const { signal, onProgress } = options;
-    if (signal?.aborted) return Promise.reject(abort());
+    if (signal?.aborted) return Promise.reject(new AbortError());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         this.post({ cancel: id });
         this.pending.delete(id);
-        reject(abort());
+        reject(new AbortError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
@@ -75,7 +70,7 @@ export class HeapWorkerClient {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.failAll(new Error('the heap worker is disposed'));
+    this.failAll(new HeapWorkerDisposedError());
     await this.worker.terminate();
   }
 
@@ -103,10 +98,4 @@ export class HeapWorkerClient {
     }
     this.pending.clear();
   }
-}
-
-function abort(): Error {
-  const error = new Error('The operation was aborted');
-  error.name = 'AbortError';
-  return error;
 }
