@@ -60,7 +60,7 @@ function describeSuspect(s: HuntSuspect, rank: number, cwd: string): string[] {
         ? `, held by '${printable(s.owner)}'`
         : '';
   const lines = [
-    `  ${rank}. ${printable(s.name)} ×${s.count}, retaining ${formatBytes(s.retainedSize)}${held}`,
+    `  ${rank}. ${s.count} × ${printable(s.name)}, retaining ${formatBytes(s.retainedSize)}${held}`,
   ];
   const routes = s.routes && s.routes.length > 0 ? s.routes : [s.path];
   routes.forEach((route, i) =>

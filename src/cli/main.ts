@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { commands } from './commands';
 import { UsageError, type CliCommand, type CliIo, type CommandEntry } from './command';
 import { packageVersion } from '../common/packageRoot';
+import { printableLines } from '../common/text';
+import { stopOnInterrupt } from './interrupt';
 
 function formatHelp(topic?: { entry: CommandEntry; command: CliCommand }): string {
   if (!topic) {
@@ -34,8 +36,17 @@ function formatHelp(topic?: { entry: CommandEntry; command: CliCommand }): strin
   ].join('\n');
 }
 
-/** Runs one `leakhunt` invocation and resolves to its exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Runs one `leakhunt` invocation and resolves to its exit code. Everything it prints passes
+ * `printableLines`: names from heaps, packs and manifests are escaped where they are formatted
+ * (so tables stay aligned), and this catches any a command did not.
+ */
+export async function runCli(argv: string[], terminal: CliIo): Promise<number> {
+  const io: CliIo = {
+    ...terminal,
+    out: (text) => terminal.out(printableLines(text)),
+    err: (text) => terminal.err(printableLines(text)),
+  };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     io.out(formatHelp());
@@ -111,11 +122,7 @@ function isParseArgsError(error: unknown): boolean {
 
 if (require.main === module) {
   const controller = new AbortController();
-  process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nleakhunt: stopping (Ctrl-C again to force)…\n');
-    controller.abort();
-  });
+  stopOnInterrupt(controller, (text) => process.stderr.write(text));
   runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -126,7 +133,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`leakhunt: ${String(error)}\n`);
+      process.stderr.write(`leakhunt: ${printableLines(String(error))}\n`);
       process.exitCode = 2;
     },
   );

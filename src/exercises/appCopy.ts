@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchdog } from '../common/watchdog';
 import type { Exercise } from './exercise';
 import { SetupError } from './errors';
 import {
@@ -20,17 +21,19 @@ export interface AppCopyOptions extends SetupOptions {
 
 /**
  * Runs `work` in a new temporary folder and removes the folder afterwards, also when `work`
- * throws or is aborted.
+ * throws or is aborted, and (through the watchdog) when this process is killed outright.
  */
 export async function withTemporaryDir<T>(
   prefix: string,
   work: (dir: string) => Promise<T>,
 ): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
+  const unguard = watchdog.removeOnDeath(dir);
   try {
     return await work(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    unguard();
   }
 }
 

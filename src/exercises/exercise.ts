@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../common/regularFile';
+import { printable, withoutBom } from '../common/text';
 import { ExerciseError, type Problem } from './errors';
 import { isDirectory, isFile } from './files';
 import type { ExerciseManifest, ExerciseSet } from './manifest';
@@ -14,19 +15,32 @@ export interface Exercise {
   manifest: ExerciseManifest;
 }
 
+/** Far above any real manifest (the built-in ones are under 4 KB); bigger is not a manifest. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
 async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Only a regular file: a FIFO named exercise.json would block the read for good.
+    text = (await readRegularFile(file, MAX_MANIFEST_BYTES)).toString('utf8');
   } catch (error) {
-    throw new ExerciseError(file, [{ where: '', message: `${basename(file)} cannot be read` }], {
-      cause: error,
-    });
+    const why =
+      error instanceof NotRegularFileError
+        ? ` (it is ${error.kind}, not a regular file)`
+        : error instanceof FileTooLargeError
+          ? ` (${error.size} bytes; a manifest may have ${MAX_MANIFEST_BYTES})`
+          : '';
+    throw new ExerciseError(
+      file,
+      [{ where: '', message: `${basename(file)} cannot be read${why}` }],
+      { cause: error },
+    );
   }
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(withoutBom(text)) as unknown;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // JSON.parse quotes a piece of the text, which may hold control characters.
+    const message = printable(error instanceof Error ? error.message : String(error));
     throw new ExerciseError(
       file,
       [{ where: '', message: `${basename(file)} is not JSON (${message})` }],

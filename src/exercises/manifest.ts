@@ -26,6 +26,16 @@ export interface ExerciseManifest {
   setup?: CommandSpec;
   /** Folder overlaid on `app` to get the reference fix. Never copied to the learner. */
   solution: string;
+  /** What `leakhunt grade` awards; optional. */
+  points?: PointsSpec;
+}
+
+/** Points for grading: each passing test earns `perTest`, a leak check that passes earns `check`. */
+export interface PointsSpec {
+  /** Default 1. */
+  perTest?: number;
+  /** Default: as much as all the tests together. */
+  check?: number;
 }
 
 export interface ServiceSpec {
@@ -79,7 +89,10 @@ export interface CheckSpec {
   requests?: LoadRequest[];
   /** Requests sent before the first measurement. */
   warmup: number;
-  /** N in the N, 2N, 4N ladder. */
+  /**
+   * Requests per load of the check (three loads follow the warm-up); at least
+   * `minRequestsPerRung(thresholdBytesPerRequest)`, or no verdict can be drawn.
+   */
   step: number;
   /** Heap growth per request above which the verdict is "leak". */
   thresholdBytesPerRequest: number;

@@ -1,17 +1,10 @@
-import {
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  rmdir,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
+import { FileTooLargeError, readRegularFile } from '../common/regularFile';
+import { printable, withoutBom } from '../common/text';
+import { writeOrigin, type PackKind, type PackOrigin } from './consent';
 import { loadExercise, loadSet, manifestProblems, setProblems } from './exercise';
 import { PackError } from './errors';
 import { listFiles, sha256, toNative } from './files';
@@ -34,7 +27,9 @@ export interface PackManifest {
   format: 'leakhunt-pack';
   formatVersion: 1;
   set: { name: string; version: string; author: string };
-  /** True when the pack carries reference solutions (always, today: packs are for graders too). */
+  /** Absent in packs made before packs had kinds: those are graders' packs. */
+  kind?: PackKind;
+  /** True when the pack carries reference solutions (graders' packs). */
   includesSolutions: boolean;
   files: PackFile[];
 }
@@ -61,10 +56,17 @@ export const DEFAULT_UNPACK_LIMITS: UnpackLimits = {
 const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
 
 /**
- * Packs a set folder into one zip: `set.json`, every listed exercise folder (solutions marked as
- * such) and `leakhunt-pack.json` with a sha256 per file. Validates the set first.
+ * Packs a set folder into one zip with `leakhunt-pack.json` (a sha256 per file). A graders' pack
+ * holds every file of each exercise folder, solutions marked as such; a learners' pack only what
+ * a learner gets: `exercise.json`, the scenario and the app folder — no solution, nothing else an
+ * instructor keeps beside them. Validates the set first.
  */
-export async function packSet(setDir: string, outFile: string): Promise<PackManifest> {
+export async function packSet(
+  setDir: string,
+  outFile: string,
+  options: { kind?: PackKind } = {},
+): Promise<PackManifest> {
+  const kind = options.kind ?? 'graders';
   const root = resolve(setDir);
   const set = await loadSet(root);
   const files: PackFile[] = [];
@@ -77,7 +79,11 @@ export async function packSet(setDir: string, outFile: string): Promise<PackMani
   for (const name of set.exercises) {
     const exercise = await loadExercise(join(root, name));
     const solution = exercise.manifest.solution.replace(/\/+$/, '');
+    const app = (exercise.manifest.app ?? 'app').replace(/\/+$/, '');
+    const forLearners = (rel: string): boolean =>
+      rel === 'exercise.json' || rel === exercise.manifest.scenario || rel.startsWith(`${app}/`);
     for (const rel of await listFiles(exercise.dir)) {
+      if (kind === 'learners' && !forLearners(rel)) continue;
       const role = rel === solution || rel.startsWith(`${solution}/`) ? 'solution' : 'exercise';
       add(`${name}/${rel}`, await readFile(toNative(exercise.dir, rel)), role);
     }
@@ -86,6 +92,7 @@ export async function packSet(setDir: string, outFile: string): Promise<PackMani
     format: 'leakhunt-pack',
     formatVersion: 1,
     set: { name: set.name, version: set.version, author: set.author },
+    kind,
     includesSolutions: files.some((f) => f.role === 'solution'),
     files,
   };
@@ -111,6 +118,9 @@ export interface UnpackResult {
   dest: string;
   set: ExerciseSet;
   manifest: PackManifest;
+  /** Who the pack is for; also recorded, with the pack's hash, in the set's origin file. */
+  kind: PackKind;
+  origin: PackOrigin;
   files: number;
   bytes: number;
 }
@@ -124,8 +134,9 @@ function nameProblem(name: string): string | undefined {
   if (name.length === 0 || name.length > 1024) return 'has an empty or over-long name';
   if (name.includes('\\')) return 'uses backslashes';
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f:]/.test(name)) return 'contains control characters or a colon';
+  // Control characters act on terminals; bidi overrides make a name read as another one.
+  if (printable(name) !== name) return 'contains control characters or bidi overrides';
+  if (name.includes(':')) return 'contains a colon';
   const parts = name.replace(/\/$/, '').split('/');
   if (parts.some((p) => p === '..')) return "climbs out with '..'";
   if (parts.some((p) => p === '' || p === '.')) return 'has an empty or "." path segment';
@@ -134,6 +145,23 @@ function nameProblem(name: string): string | undefined {
 
 function reject(message: string): never {
   throw new PackError(`pack rejected: ${message}`);
+}
+
+/** An entry name for a message: quoted, with control characters and bidi overrides escaped. */
+function quoted(name: string): string {
+  return `'${printable(name)}'`;
+}
+
+/** Why two entry names collide once normalised for case-insensitive, normalising file systems. */
+function clashProblem(first: string, second: string): string {
+  if (first === second) return `entry ${quoted(second)} appears twice`;
+  const same =
+    first.normalize('NFC') === second.normalize('NFC')
+      ? 'are the same name in two Unicode normalisation forms (NFC and NFD)'
+      : first.toLowerCase() === second.toLowerCase()
+        ? 'differ only in case'
+        : 'differ only in case and Unicode normalisation';
+  return `entries ${quoted(first)} and ${quoted(second)} ${same}`;
 }
 
 function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
@@ -187,21 +215,16 @@ async function readPack(buffer: Buffer, limits: UnpackLimits): Promise<Map<strin
         void (async () => {
           const name = entry.fileName;
           const problem = nameProblem(name);
-          if (problem) reject(`entry '${name}' ${problem}`);
+          if (problem) reject(`entry ${quoted(name)} ${problem}`);
           const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
           const isDir = name.endsWith('/');
-          if (type === 0o120000) reject(`entry '${name}' is a symbolic link`);
+          if (type === 0o120000) reject(`entry ${quoted(name)} is a symbolic link`);
           if (type !== 0 && type !== S_IFREG && !(isDir && type === S_IFDIR))
-            reject(`entry '${name}' is not a regular file`);
-          if (entry.isEncrypted()) reject(`entry '${name}' is encrypted`);
+            reject(`entry ${quoted(name)} is not a regular file`);
+          if (entry.isEncrypted()) reject(`entry ${quoted(name)} is encrypted`);
           const key = name.replace(/\/$/, '').normalize('NFC').toLowerCase();
           const clash = folded.get(key);
-          if (clash !== undefined)
-            reject(
-              clash === name
-                ? `entry '${name}' appears twice`
-                : `entries '${clash}' and '${name}' differ only in case`,
-            );
+          if (clash !== undefined) reject(clashProblem(clash, name));
           folded.set(key, name);
           if (isDir) return zip.readEntry();
           total += entry.uncompressedSize;
@@ -212,13 +235,13 @@ async function readPack(buffer: Buffer, limits: UnpackLimits): Promise<Map<strin
             entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxCompressionRatio
           )
             reject(
-              `entry '${name}' expands more than ${limits.maxCompressionRatio} times (zip bomb?)`,
+              `entry ${quoted(name)} expands more than ${limits.maxCompressionRatio} times (zip bomb?)`,
             );
           let data: Buffer;
           try {
             data = await readEntry(zip, entry, entry.uncompressedSize);
           } catch (error) {
-            reject(`entry '${name}' is damaged (${(error as Error).message})`);
+            reject(`entry ${quoted(name)} is damaged (${(error as Error).message})`);
           }
           files.set(name, data);
           zip.readEntry();
@@ -238,14 +261,18 @@ async function readPack(buffer: Buffer, limits: UnpackLimits): Promise<Map<strin
 function parseJson(name: string, data: Buffer | undefined): unknown {
   if (!data) reject(`${name} is missing`);
   try {
-    return JSON.parse(data.toString('utf8')) as unknown;
+    return JSON.parse(withoutBom(data.toString('utf8'))) as unknown;
   } catch {
     reject(`${name} is not JSON`);
   }
 }
 
 /** Checks the pack manifest against the entries and the set and exercises against the schemas. */
-function checkContents(files: Map<string, Buffer>): { manifest: PackManifest; set: ExerciseSet } {
+function checkContents(files: Map<string, Buffer>): {
+  manifest: PackManifest;
+  set: ExerciseSet;
+  kind: PackKind;
+} {
   const manifest = parseJson(PACK_MANIFEST, files.get(PACK_MANIFEST)) as PackManifest;
   if (
     manifest?.format !== 'leakhunt-pack' ||
@@ -253,20 +280,27 @@ function checkContents(files: Map<string, Buffer>): { manifest: PackManifest; se
     !Array.isArray(manifest.files)
   )
     reject(`${PACK_MANIFEST} is not a Leak Hunt pack manifest (format 1)`);
+  if (manifest.kind !== undefined && manifest.kind !== 'learners' && manifest.kind !== 'graders')
+    reject(`${PACK_MANIFEST} names an unknown kind of pack`);
+  const kind = manifest.kind ?? 'graders';
+  if (kind === 'learners' && manifest.files.some((f) => f?.role === 'solution'))
+    reject(`a learners' pack may not hold solution files`);
   const listed = new Map<string, PackFile>();
   for (const file of manifest.files) {
     if (typeof file?.path !== 'string' || typeof file.sha256 !== 'string')
       reject(`${PACK_MANIFEST} has a malformed file entry`);
-    if (nameProblem(file.path)) reject(`${PACK_MANIFEST} lists an unsafe path '${file.path}'`);
+    if (nameProblem(file.path))
+      reject(`${PACK_MANIFEST} lists an unsafe path ${quoted(file.path)}`);
     listed.set(file.path, file);
   }
   for (const name of files.keys())
-    if (name !== PACK_MANIFEST && !listed.has(name)) reject(`'${name}' is not in ${PACK_MANIFEST}`);
+    if (name !== PACK_MANIFEST && !listed.has(name))
+      reject(`${quoted(name)} is not in ${PACK_MANIFEST}`);
   for (const file of listed.values()) {
     const data = files.get(file.path);
-    if (!data) reject(`'${file.path}' is listed in ${PACK_MANIFEST} but missing`);
+    if (!data) reject(`${quoted(file.path)} is listed in ${PACK_MANIFEST} but missing`);
     if (sha256(data) !== file.sha256 || data.length !== file.size)
-      reject(`'${file.path}' does not match its checksum`);
+      reject(`${quoted(file.path)} does not match its checksum`);
   }
   const setValue = parseJson('set.json', files.get('set.json'));
   const setIssues = setProblems(setValue);
@@ -275,7 +309,7 @@ function checkContents(files: Map<string, Buffer>): { manifest: PackManifest; se
   for (const name of files.keys()) {
     const top = name.split('/')[0] ?? '';
     if (name !== PACK_MANIFEST && name !== 'set.json' && !set.exercises.includes(top))
-      reject(`'${name}' belongs to no exercise of the set`);
+      reject(`${quoted(name)} belongs to no exercise of the set`);
   }
   for (const id of set.exercises) {
     const value = parseJson(`${id}/exercise.json`, files.get(`${id}/exercise.json`));
@@ -285,11 +319,14 @@ function checkContents(files: Map<string, Buffer>): { manifest: PackManifest; se
     const under = (folder: string): boolean =>
       [...files.keys()].some((n) => n.startsWith(`${id}/${folder.replace(/\/+$/, '')}/`));
     if (!files.has(`${id}/${exercise.scenario}`))
-      reject(`${id}: scenario ${exercise.scenario} is missing`);
+      reject(`${id}: scenario ${quoted(exercise.scenario)} is missing`);
     if (!under(exercise.app ?? 'app')) reject(`${id}: the app folder is missing`);
-    if (!under(exercise.solution)) reject(`${id}: the solution folder is missing`);
+    if (kind === 'graders' && !under(exercise.solution))
+      reject(`${id}: the solution folder is missing (a graders' pack holds the solutions)`);
+    if (kind === 'learners' && under(exercise.solution))
+      reject(`${id}: a learners' pack may not hold the solution folder`);
   }
-  return { manifest, set };
+  return { manifest, set, kind };
 }
 
 /**
@@ -304,13 +341,15 @@ export async function unpackPack(
   limits: UnpackLimits = DEFAULT_UNPACK_LIMITS,
 ): Promise<UnpackResult> {
   const target = resolve(dest);
-  let size: number;
+  let packBytes: Buffer;
   try {
-    size = (await stat(file)).size;
+    // Only a regular file: a FIFO or a device would block the read or never end.
+    packBytes = await readRegularFile(file, limits.maxPackBytes);
   } catch (error) {
+    if (error instanceof FileTooLargeError)
+      reject(`the file is larger than ${limits.maxPackBytes} bytes`);
     throw new PackError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
-  if (size > limits.maxPackBytes) reject(`the file is larger than ${limits.maxPackBytes} bytes`);
   let destEntries: string[] | undefined;
   try {
     destEntries = await readdir(target);
@@ -318,9 +357,22 @@ export async function unpackPack(
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
       throw new PackError(`cannot use ${dest}: ${(error as Error).message}`, { cause: error });
   }
-  if (destEntries?.length) reject(`${dest} is not empty`);
-  const files = await readPack(await readFile(file), limits);
-  const { manifest, set } = checkContents(files);
+  // Not the pack's fault: said without "pack rejected".
+  if (destEntries?.length)
+    throw new PackError(
+      `the destination ${dest} is not empty (${destEntries.length} entries); unpack into a new or empty folder`,
+    );
+  const files = await readPack(packBytes, limits);
+  const { manifest, set, kind } = checkContents(files);
+  const origin: PackOrigin = {
+    format: 'leakhunt-origin',
+    formatVersion: 1,
+    pack: basename(file),
+    packSha256: sha256(packBytes),
+    kind,
+    set: { name: set.name, version: set.version, author: set.author },
+    unpackedAt: new Date().toISOString(),
+  };
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
   const staging = await mkdtemp(join(parent, `.${basename(target)}.unpacking-`));
@@ -333,11 +385,13 @@ export async function unpackPack(
       await writeFile(path, data, { flag: 'wx' });
       bytes += data.length;
     }
+    // Everything in it runs only after the user agreed: the origin says where it came from.
+    await writeOrigin(staging, origin);
     if (destEntries) await rmdir(target);
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw new PackError(`cannot write ${dest}: ${(error as Error).message}`, { cause: error });
   }
-  return { dest: target, set, manifest, files: files.size - 1, bytes };
+  return { dest: target, set, manifest, kind, origin, files: files.size - 1, bytes };
 }

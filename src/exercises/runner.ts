@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../common/packageRoot';
+import { descendants, killEach } from '../common/processTree';
+import { watchdog } from '../common/watchdog';
 import type { CommandSpec, ExerciseManifest } from './manifest';
 
 /** How a setup or test command ended. */
@@ -45,7 +47,8 @@ export function splitCommand(command: string): string[] {
 
 /**
  * Runs a manifest command in `cwd` without a shell, in its own process group so a timeout or an
- * abort stops its children too (`node --test` spawns one process per test file).
+ * abort stops its children too (`node --test` spawns one process per test file). The watchdog
+ * kills that group if Leak Hunt dies meanwhile, even by SIGKILL.
  */
 export function runCommand(
   spec: CommandSpec,
@@ -71,14 +74,21 @@ export function runCommand(
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
+    const unguard =
+      child.pid !== undefined && process.platform !== 'win32'
+        ? watchdog.guardGroup(child.pid)
+        : () => undefined;
     const kill = (): void => {
       if (child.pid === undefined || child.exitCode !== null) return;
+      // Helpers that left the group (spawned detached) are found while the leader lives.
+      const family = descendants(child.pid);
       try {
         if (process.platform === 'win32') child.kill('SIGKILL');
         else process.kill(-child.pid, 'SIGKILL');
       } catch {
         // already gone
       }
+      killEach(family);
     };
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
@@ -99,6 +109,7 @@ export function runCommand(
     if (options.signal?.aborted) onAbort();
     child.on('error', (error) => {
       clearTimeout(timer);
+      unguard();
       options.signal?.removeEventListener('abort', onAbort);
       reject(
         new Error(`cannot run '${spec.command}' in ${cwd}: ${error.message}`, { cause: error }),
@@ -115,6 +126,7 @@ export function runCommand(
           // group already empty
         }
       }
+      unguard();
       resolve({
         command: spec.command,
         exitCode: timedOut || aborted ? null : code,

@@ -2,6 +2,9 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../common/packageRoot';
+import { printable } from '../common/text';
+import { minRequestsPerRung } from '../hunt/verdict';
+import { commandPolicyProblems } from './commandPolicy';
 import type { Problem } from './errors';
 import type { ExerciseManifest, ExerciseSet } from './manifest';
 
@@ -32,21 +35,24 @@ export function manifestValidators(schemaDir = join(packageRoot(), 'schemas')): 
   return validators;
 }
 
-/** Ajv's errors as problems with JSON pointers, one line each. */
+/**
+ * Ajv's errors as problems with JSON pointers, one line each. Keys come from the file (an
+ * unknown property, a pointer through one), so they are escaped for the terminal.
+ */
 export function schemaProblems(errors: ErrorObject[] | null | undefined): Problem[] {
   return (errors ?? []).map((error) => {
     let message = error.message ?? 'is invalid';
     if (error.keyword === 'additionalProperties')
-      message = `unknown property '${String(error.params.additionalProperty)}'`;
+      message = `unknown property '${printable(String(error.params.additionalProperty))}'`;
     else if (error.keyword === 'enum')
       message = `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
-    return { where: error.instancePath || '/', message };
+    return { where: printable(error.instancePath) || '/', message };
   });
 }
 
 /**
- * Checks that go beyond the schema: service names are unique and every request and the check
- * name a declared service.
+ * Checks that go beyond the schema: service names are unique, every request and the check
+ * name a declared service, and services' node options and environment are on the allow-list.
  */
 export function crossReferenceProblems(manifest: ExerciseManifest): Problem[] {
   const problems: Problem[] = [];
@@ -69,5 +75,21 @@ export function crossReferenceProblems(manifest: ExerciseManifest): Problem[] {
   manifest.check.requests?.forEach((r, i) =>
     requireService(`/check/requests/${i}/service`, r.service),
   );
+  // Bounds the schema cannot state: they depend on the threshold.
+  const fewest = minRequestsPerRung(manifest.check.thresholdBytesPerRequest);
+  const tooFew = (where: string, count: number): void => {
+    if (count < fewest)
+      problems.push({
+        where,
+        message:
+          `${count} requests per load are too few for a verdict with a threshold of ` +
+          `${manifest.check.thresholdBytesPerRequest} bytes per request; at least ${fewest} ` +
+          `(docs/hunt.md, "Fewest requests for a verdict")`,
+      });
+  };
+  tooFew('/check/step', manifest.check.step);
+  if (manifest.load.count !== undefined) tooFew('/load/count', manifest.load.count);
+  // Node options and environment can load code from anywhere: only the allow-list passes.
+  problems.push(...commandPolicyProblems(manifest));
   return problems;
 }

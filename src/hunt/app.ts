@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { watchdog } from '../common/watchdog';
 import { runHuntPipeline } from './pipeline';
 import { planFromManifest } from './plan';
 import { withLaunchedServices, type LaunchedRigOptions } from './rigs';
@@ -42,6 +43,8 @@ export async function huntOnRig(withRig: RigRunner, options: RigHuntOptions): Pr
   const plan = planFromManifest(options.manifest, options.kind, options.top);
   const keep = options.snapshotDir !== undefined;
   const snapshotDir = options.snapshotDir ?? (await mkdtemp(join(tmpdir(), 'leakhunt-check-')));
+  // Killed outright (SIGKILL), Leak Hunt leaves no temporary folder: the watchdog removes it.
+  const unguard = keep ? () => undefined : watchdog.removeOnDeath(snapshotDir);
   try {
     const report = await withRig(plan, (rig) =>
       runHuntPipeline(rig, plan, {
@@ -54,6 +57,7 @@ export async function huntOnRig(withRig: RigRunner, options: RigHuntOptions): Pr
     return keep ? report : { ...report, snapshots: [], ladder: report.ladder.map(withoutFile) };
   } finally {
     if (!keep) await rm(snapshotDir, { recursive: true, force: true });
+    unguard();
   }
 }
 

@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { describeExit, InspectorError, ServiceStartError } from '../inspector/errors';
 import {
+  exposureWarning,
   freePort,
   portAccepts,
   signalUntilExit,
   StderrTail,
   withoutInspectorFlags,
 } from '../inspector/launch';
-import { createLauncherWatch, LINK_FD, type LauncherWatch } from '../inspector/launcherWatch';
+import { descendants, killEach } from '../common/processTree';
+import { GRACE_MS, watchdog, type Release } from '../common/watchdog';
 import { connectSession } from '../inspector/session';
 import type { ExitInfo, InspectorSession, RunningService } from '../inspector/types';
 import { guardWith, loaderFor } from './rigs';
@@ -20,8 +22,6 @@ import type { HuntEvent, HuntRig } from './types';
 
 /** Names the private folder the preload reports into; the reporting process deletes it. */
 const REPORT_VARIABLE = 'LEAKHUNT_LISTEN_REPORTS';
-/** The same grace between SIGTERM and SIGKILL as a launched service's stop. */
-const GRACE_MS = 1500;
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 /** After a first report that is not on PORT, how long to wait for the program to listen there. */
 const PORT_SETTLE_MS = 300;
@@ -144,8 +144,9 @@ function packageName(dir: string): string | undefined {
  * process group with `PORT` (a free loopback port) and `HOST=127.0.0.1`, opens the inspector in
  * the process that serves (see PRELOAD), runs `work` on a rig bound to it and always kills the
  * whole group afterwards. Load goes to `PORT` if the program listens there, else to the port it
- * chose. The group also dies with Leak Hunt, even on SIGKILL (launcherWatch.ts), when the
- * command's first Node process leads the group (npm, npx, node, a `#!/usr/bin/env node` bin).
+ * chose. The group also dies with Leak Hunt, even on SIGKILL (the watchdog in
+ * src/common/watchdog.ts), whatever leads it (npm, a shell script, a server spinning in a
+ * handler); only a process that leaves the group (setsid) escapes.
  */
 export async function withCommandRig<T>(
   options: CommandRigOptions,
@@ -155,6 +156,8 @@ export async function withCommandRig<T>(
   options.onEvent?.({ phase: 'start', message: `starting ${options.command.join(' ')}` });
   const command = await startCommand(options, name);
   const { service } = command;
+  const warning = exposureWarning(name, command.listening);
+  if (warning) options.onEvent?.({ phase: 'start', message: `warning: ${warning.message}` });
   options.onEvent?.({
     phase: 'start',
     message:
@@ -229,6 +232,8 @@ function loopbackHost(address: string): string | undefined {
 interface StartedCommand {
   service: RunningService;
   assignedPort: number;
+  /** Every TCP address the serving process listens on. */
+  listening: { address: string; port: number }[];
   stop(): Promise<void>;
 }
 
@@ -239,12 +244,14 @@ class CommandProcess {
   session: InspectorSession | undefined;
   private waitingForDebugger = false;
   private stopping: Promise<void> | undefined;
-  private readonly onProcessExit = (): void => this.removeAll();
+  private readonly onProcessExit = (): void =>
+    this.removeAll(this.pgid === undefined ? [] : descendants(this.pgid));
 
   constructor(
     readonly child: ChildProcess,
-    private readonly watch: LauncherWatch,
     private readonly dir: string,
+    /** Ends the watchdog's guard over the group and the preload folder. */
+    private readonly unguard: Release,
   ) {
     // If Leak Hunt exits first (or is forced to by a second Ctrl-C), nothing is left behind.
     process.on('exit', this.onProcessExit);
@@ -292,6 +299,8 @@ class CommandProcess {
     this.stopping ??= (async () => {
       await this.session?.close();
       const pgid = this.pgid;
+      // Read while the leader lives: helpers that left the group are found through it.
+      const family = pgid === undefined ? [] : descendants(pgid);
       if (pgid !== undefined && killGroup(pgid, 'SIGTERM')) {
         // The group, not only its leader: npm may exit at once while the server shuts down.
         const until = Date.now() + GRACE_MS;
@@ -299,18 +308,19 @@ class CommandProcess {
         killGroup(pgid, 'SIGKILL');
       }
       if (pgid !== undefined) await Promise.race([this.exited, sleep(GRACE_MS)]);
-      this.child.stdio[LINK_FD]?.destroy();
-      this.removeAll();
+      this.removeAll(family);
       await rm(this.dir, { recursive: true, force: true });
     })();
     return this.stopping;
   }
 
-  private removeAll(): void {
+  /** Kills the group and `family` (its leader's descendants, read earlier), removes our files. */
+  private removeAll(family: number[]): void {
     if (this.pgid !== undefined) killGroup(this.pgid, 'SIGKILL');
+    killEach(family);
     process.removeListener('exit', this.onProcessExit);
-    this.watch.remove();
     rmSync(this.dir, { recursive: true, force: true });
+    this.unguard();
   }
 }
 
@@ -372,16 +382,9 @@ async function startCommand(options: CommandRigOptions, name: string): Promise<S
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const port = await freePort();
   const files = await writePreload();
-  let watch: LauncherWatch;
-  try {
-    watch = await createLauncherWatch();
-  } catch (error) {
-    await rm(files.dir, { recursive: true, force: true });
-    throw error;
-  }
   const base = { ...process.env, ...options.env };
   const nodeOptions = [
-    ...[...watch.nodeArgs, '--require', files.preload].map(quoted),
+    ...['--require', files.preload].map(quoted),
     ...(options.trackAllocations ? ['--track-heap-objects'] : []),
     withoutInspectorFlags(base.NODE_OPTIONS),
   ].filter(Boolean);
@@ -389,21 +392,24 @@ async function startCommand(options: CommandRigOptions, name: string): Promise<S
     ...base,
     PORT: String(port),
     HOST: '127.0.0.1',
-    ...watch.env,
     [REPORT_VARIABLE]: files.reports,
     NODE_OPTIONS: nodeOptions.join(' '),
   };
   // No shell: the arguments reach the program as given. detached: the command leads its own
-  // process group, so stopping kills npm, a wrapper and the server alike. The fourth pipe is the
-  // launcher watch's link (LINK_FD), taken by the first Node process of the command.
+  // process group, so stopping kills npm, a wrapper and the server alike.
+  const unguardFolder = watchdog.removeOnDeath(files.dir);
   const child = spawn(program, args, {
     cwd: options.cwd,
     env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  watch.hold(child.stdio[LINK_FD]);
-  const proc = new CommandProcess(child, watch, files.dir);
+  // If Leak Hunt dies without stopping it (SIGKILL), the watchdog kills the group.
+  const unguardGroup = child.pid === undefined ? () => undefined : watchdog.guardGroup(child.pid);
+  const proc = new CommandProcess(child, files.dir, () => {
+    unguardGroup();
+    unguardFolder();
+  });
   let spawnError: Error | undefined;
   child.once('error', (error) => (spawnError = error));
   try {
@@ -449,7 +455,12 @@ async function startCommand(options: CommandRigOptions, name: string): Promise<S
       exited: proc.exited,
       exitInfo: () => proc.info,
     };
-    return { service, assignedPort: port, stop: () => proc.stop() };
+    return {
+      service,
+      assignedPort: port,
+      listening: report.ports,
+      stop: () => proc.stop(),
+    };
   } catch (error) {
     await proc.stop();
     throw error;

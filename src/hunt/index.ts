@@ -24,3 +24,10 @@ export {
 } from './commandRig';
 export { withAttachedRig, type AttachedRigOptions } from './attachRig';
 export { inProcessDiff } from './inProcessDiff';
+export {
+  DEFAULT_HUNT_TIMEOUTS,
+  HuntTimeoutError,
+  ServiceUnresponsiveError,
+  type HuntTimeouts,
+} from './timeouts';
+export { withFolderKeptOnSuccess } from './tempFolder';

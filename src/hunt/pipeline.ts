@@ -3,6 +3,15 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatBytes } from '../common/format';
 import { ServiceExitedError } from '../inspector/errors';
+import { LoadStalledError, type LoadStats } from '../load';
+import {
+  DEFAULT_HUNT_TIMEOUTS,
+  HuntTimeoutError,
+  ServiceUnresponsiveError,
+  within,
+  seconds as duration,
+  type HuntTimeouts,
+} from './timeouts';
 import type {
   HuntEvent,
   HuntPlan,
@@ -27,6 +36,8 @@ export interface HuntOptions {
   diff: SnapshotDiff;
   /** `performance.now()` when the caller began (before starting services), for the timings. */
   startedAt?: number;
+  /** Overrides of the steps' time limits (`DEFAULT_HUNT_TIMEOUTS`). */
+  timeouts?: Partial<HuntTimeouts>;
 }
 
 const LABELS = ['baseline', 'target', 'final'] as const;
@@ -54,6 +65,7 @@ export async function runHuntPipeline(
   };
   const snapshotDir = resolve(options.snapshotDir);
   await mkdir(snapshotDir, { recursive: true });
+  const limits: HuntTimeouts = { ...DEFAULT_HUNT_TIMEOUTS, ...options.timeouts };
   const rungCount = Math.max(plan.rungs, LABELS.length);
   // warm-up, the loads, the snapshots and the diff: the steps `fraction` counts.
   const steps = 1 + rungCount + LABELS.length + 1;
@@ -62,6 +74,8 @@ export async function runHuntPipeline(
     options.onEvent?.({ phase, message, fraction: Math.min(1, done / steps) });
 
   let sent = 0;
+  /** Responses received over the whole hunt, warm-up included, for "stopped answering after". */
+  let answered = 0;
   const load = async (
     count: number,
     label: string,
@@ -69,7 +83,26 @@ export async function runHuntPipeline(
   ): Promise<void> => {
     emit(phase, `${label}: ${count} requests`);
     const t = performance.now();
-    const stats = await rig.load(plan.requests, count, sent);
+    const budget = limits.loadBaseMs + count * limits.loadPerRequestMs;
+    let stats: LoadStats;
+    try {
+      stats = await within(
+        rig.load(plan.requests, count, sent, { requestTimeoutMs: limits.requestMs }),
+        budget,
+        () =>
+          new HuntTimeoutError(
+            'load',
+            undefined,
+            budget,
+            `${label} (${count} requests) did not finish within ${duration(budget)}: the ` +
+              `services answer, but too slowly for this load; send fewer requests per load`,
+          ),
+      );
+    } catch (error) {
+      if (error instanceof LoadStalledError) throw await unresponsive(rig, error, answered, limits);
+      throw error;
+    }
+    answered += stats.ok + stats.non2xx;
     sent += count;
     timings.loadMs += performance.now() - t;
     done++;
@@ -80,10 +113,24 @@ export async function runHuntPipeline(
         (failed ? `, ${stats.non2xx} non-2xx, ${stats.errors} failed` : ''),
     );
   };
-  const heapAfterGc = async (service: RigService): Promise<number> => {
-    await rig.guard(service.session.collectGarbage());
-    return (await rig.guard(service.session.heapUsage())).usedHeap;
-  };
+  const heapAfterGc = (service: RigService): Promise<number> =>
+    within(
+      rig.guard(
+        (async () => {
+          await service.session.collectGarbage();
+          return (await service.session.heapUsage()).usedHeap;
+        })(),
+      ),
+      limits.measureMs,
+      () =>
+        new HuntTimeoutError(
+          'measure',
+          service.name,
+          limits.measureMs,
+          `service '${service.name}' did not finish a forced garbage collection and a heap ` +
+            `reading within ${duration(limits.measureMs)}: is it blocked outside JavaScript?`,
+        ),
+    );
 
   await load(plan.warmup, 'warming up', 'warmup');
   sent = 0;
@@ -108,13 +155,15 @@ export async function runHuntPipeline(
     // V8 writes the traces into the snapshot that ends tracking; the engine reads them from the
     // target (traces of objects that outlived an earlier snapshot are not reliable anyway).
     const stopTracking = tracking && label === 'target';
+    const stall = stallWatch(limits.snapshotStallMs, chosen.name, `the ${label} snapshot`);
     try {
       // Not guarded: on abort or disconnect the capture itself rejects, after removing its
       // partial file, so the hunt never returns with a half-written snapshot on disk.
       ({ bytes } = await chosen.session.takeHeapSnapshot(file, {
-        signal: rig.signal,
+        signal: AbortSignal.any([rig.signal, stall.signal]),
         stopTracking,
         onProgress: (p) => {
+          stall.progressed();
           if (p.total > 0 && performance.now() - lastReport > 1000) {
             lastReport = performance.now();
             emit('snapshot', `  ${label} snapshot ${Math.round((p.done / p.total) * 100)}%`);
@@ -122,6 +171,7 @@ export async function runHuntPipeline(
         },
       }));
     } catch (error) {
+      if (stall.signal.aborted && !rig.signal.aborted) throw stall.signal.reason;
       // Stopped on purpose (Ctrl-C): that is the error. A service's exit aborts with its story.
       if (rig.signal.aborted)
         throw rig.signal.reason instanceof ServiceExitedError ? rig.signal.reason : error;
@@ -131,6 +181,8 @@ export async function runHuntPipeline(
       const exit = await Promise.race([chosen.exited, sleep(1000)]);
       if (exit) throw new ServiceExitedError(chosen.name, exit, { cause: error });
       throw error;
+    } finally {
+      stall.end();
     }
     if (stopTracking) tracking = false;
     timings.snapshotMs += performance.now() - t;
@@ -160,7 +212,7 @@ export async function runHuntPipeline(
     await snapshot('final');
   } catch (error) {
     // A service that lives on (the editor's) must not stay slowed by allocation tracking.
-    if (tracking) await stopTracking(chosen, snapshotDir);
+    if (tracking) await stopTracking(chosen, snapshotDir, limits.snapshotStallMs);
     throw error;
   }
 
@@ -292,6 +344,31 @@ async function pickService(
   };
 }
 
+/**
+ * The error for a load that stalled: which service stopped answering, after how many requests,
+ * and what it is doing, found by pausing it through its inspector (bounded: a service blocked
+ * outside JavaScript does not pause). A service that died meanwhile is reported as its exit.
+ */
+async function unresponsive(
+  rig: HuntRig,
+  stalled: LoadStalledError,
+  answeredBefore: number,
+  limits: HuntTimeouts,
+): Promise<Error> {
+  const service = rig.services.find((s) => s.name === stalled.service);
+  const busy = service ? await service.session.whereBusy(limits.pauseMs) : undefined;
+  if (rig.signal.reason instanceof ServiceExitedError) return rig.signal.reason;
+  return new ServiceUnresponsiveError(
+    stalled.service,
+    answeredBefore + stalled.answered,
+    stalled.request,
+    stalled.timeoutMs,
+    busy,
+    limits.pauseMs,
+    { cause: stalled },
+  );
+}
+
 /** Starts allocation tracking; a target that cannot (an old Node) is hunted without it. */
 async function startTracking(
   service: RigService,
@@ -311,14 +388,46 @@ async function startTracking(
  * Ends allocation tracking after a failed run. V8 only ends it by taking a snapshot (disabling the
  * profiler would also reset object ids and break every later diff), so one is written and dropped.
  */
-async function stopTracking(service: RigService, dir: string): Promise<void> {
+async function stopTracking(service: RigService, dir: string, stallMs: number): Promise<void> {
   const file = join(dir, `${service.name}-abandoned.heapsnapshot`);
+  // Bounded like any snapshot: a service that stopped answering must not hang the clean-up.
+  const stall = stallWatch(stallMs, service.name, 'the snapshot ending allocation tracking');
   try {
-    await service.session.takeHeapSnapshot(file, { stopTracking: true });
+    await service.session.takeHeapSnapshot(file, {
+      stopTracking: true,
+      signal: stall.signal,
+      onProgress: () => stall.progressed(),
+    });
   } catch {
-    // The service is gone or its connection closed: nothing is left tracking.
+    // The service is gone, its connection closed or it is stuck: nothing more can be done.
+  } finally {
+    stall.end();
   }
   await rm(file, { force: true });
+}
+
+/**
+ * A signal that aborts, with a `HuntTimeoutError`, once a snapshot has made no progress for
+ * `ms`: a snapshot's length grows with the heap, but V8 reports progress all along.
+ */
+function stallWatch(
+  ms: number,
+  service: string,
+  what: string,
+): { signal: AbortSignal; progressed(): void; end(): void } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const progressed = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const message =
+        `${what} of '${service}' made no progress for ${duration(ms)}: ` +
+        `is the service blocked outside JavaScript?`;
+      controller.abort(new HuntTimeoutError('snapshot', service, ms, message));
+    }, ms);
+  };
+  progressed();
+  return { signal: controller.signal, progressed, end: () => clearTimeout(timer) };
 }
 
 function sleep(ms: number): Promise<undefined> {

@@ -4,6 +4,18 @@ import type { HuntPlan } from './types';
 /** Requests per load when a manifest names none. */
 export const DEFAULT_REQUESTS_PER_RUNG = 2000;
 
+/**
+ * Most requests one load or warm-up may send (`load.count`, `check.step`, `check.warmup`,
+ * `--count`, `--warmup`; the schema says the same). Ten times the largest any exercise uses; at
+ * the few hundred requests per second a service under the inspector answers, a hunt of three such
+ * loads already takes most of an hour, and a bigger figure is a typo, not a plan.
+ */
+export const MAX_REQUESTS_PER_LOAD = 100_000;
+
+/** Largest `thresholdBytesPerRequest` (and `--threshold`): a leak keeping 1 MiB per request is
+ * found by any threshold below it; more is a unit mistake. */
+export const MAX_THRESHOLD_BYTES_PER_REQUEST = 1024 * 1024;
+
 /** Loads after the warm-up: three rungs of growth, the fewest a `leak` verdict accepts. */
 export const DEFAULT_RUNGS = 3;
 

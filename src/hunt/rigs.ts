@@ -1,4 +1,3 @@
-import type { LoadRequest } from '../exercises/manifest';
 import { runLoad, type LoadStats } from '../load';
 import { launchServices, signalUntilExit } from '../inspector/launch';
 import type { ExerciseManifest } from '../exercises/manifest';
@@ -33,9 +32,12 @@ export function loaderFor(
   signal: AbortSignal,
   guard: HuntRig['guard'],
 ): HuntRig['load'] {
-  return async (requests: LoadRequest[], count: number, first: number): Promise<LoadStats> => {
+  return async (requests, count, first, limits = {}): Promise<LoadStats> => {
     const stats = await guard(
-      runLoad({ targets, requests, count, concurrency, firstSequence: first }, { signal }),
+      runLoad(
+        { targets, requests, count, concurrency, firstSequence: first, ...limits },
+        { signal },
+      ),
     );
     if (count > 0 && stats.ok === 0)
       throw new Error(
@@ -89,6 +91,7 @@ export async function withLaunchedServices<T>(
       : manifest.services,
     nodePath: options.nodePath,
     signal: options.signal,
+    onWarning: (warning) => onEvent?.({ phase: 'start', message: `warning: ${warning.message}` }),
   });
   const controller = signalUntilExit(group.services, options.signal);
   const guard = guardWith(controller.signal);

@@ -26,8 +26,16 @@ export interface HuntRig {
   services: RigService[];
   /** Aborts on the caller's cancel, or when a service the rig owns ends. */
   signal: AbortSignal;
-  /** Sends `count` requests of the mix, numbering them from `first`; fails if none succeeds. */
-  load(requests: LoadRequest[], count: number, first: number): Promise<LoadStats>;
+  /**
+   * Sends `count` requests of the mix, numbering them from `first`; fails if none succeeds, and
+   * with a `LoadStalledError` if one gets no response within `limits.requestTimeoutMs`.
+   */
+  load(
+    requests: LoadRequest[],
+    count: number,
+    first: number,
+    limits?: { requestTimeoutMs?: number },
+  ): Promise<LoadStats>;
   /** Runs `work`, but settles with the abort reason as soon as `signal` aborts. */
   guard<T>(work: Promise<T>): Promise<T>;
   /**

@@ -36,6 +36,32 @@ export type Judgement = Pick<HuntReport, 'verdict' | 'reason' | 'advice' | 'mono
 export const MIN_RUNGS = 3;
 
 /**
+ * The program's own bytes a healthy server can leave alive once during a load (a 64 KiB buffer,
+ * a table built on first use), with no leak at all: the most measured, 66,450 B in 66 runs of
+ * four allocation-free servers, rounded up to 72 KiB (docs/hunt.md, "Fewest requests for a
+ * verdict"). Spread over too few requests, it reads as a leak.
+ */
+export const ONE_TIME_SURVIVOR_BYTES = 72 * 1024;
+
+/**
+ * Fewest requests per load for any verdict: below it, one-time heap growth (a new code page, a
+ * lazily built table) divided by a handful of requests swamps the figures; from 100 up, every
+ * run of those servers without a one-time survivor was `no-leak` (docs/hunt.md).
+ */
+export const MIN_REQUESTS_PER_RUNG = 100;
+
+/**
+ * Fewest requests per load for a verdict against `thresholdBytesPerRequest`: enough that one-time
+ * survivors spread over them stay under half the threshold, the line a `no-leak` must stay under.
+ */
+export function minRequestsPerRung(thresholdBytesPerRequest: number): number {
+  return Math.max(
+    MIN_REQUESTS_PER_RUNG,
+    Math.ceil((2 * ONE_TIME_SURVIVOR_BYTES) / thresholdBytesPerRequest),
+  );
+}
+
+/**
  * The verdict from what survives. `leak` needs three things at once: the program's own objects
  * allocated during a load and still alive after the next come to at least the threshold per
  * request; the heap after GC grew at every rung; and it still grows past the first load (so a
@@ -61,7 +87,8 @@ export function judge(input: VerdictInput): Judgement {
     `${formatBytes(surviving)} per request of what one load allocated survived the next ` +
     `(threshold ${formatBytes(threshold)}); the heap after GC grew ` +
     `${growthPerRung.map((g) => formatBytes(g)).join(', ')} per request at each rung`;
-  const longer = requestsPerRung * 2;
+  const fewest = minRequestsPerRung(threshold);
+  const longer = Math.max(requestsPerRung * 2, fewest);
   const judged = (verdict: Verdict, why: string): Judgement => ({
     verdict,
     reason: `${why}: ${figures}.`,
@@ -78,6 +105,13 @@ export function judge(input: VerdictInput): Judgement {
       : {}),
   });
 
+  if (requestsPerRung < fewest)
+    return judged(
+      'inconclusive',
+      `too few requests per load for a verdict (${requestsPerRung}; at least ${fewest} ` +
+        `with a threshold of ${formatBytes(threshold)} per request, so that what a healthy ` +
+        `server keeps once does not read as a leak)`,
+    );
   if (rungs.length < MIN_RUNGS + 1)
     return judged('inconclusive', `too few rungs (${rungs.length - 1} loads; ${MIN_RUNGS} needed)`);
   if (surviving >= threshold) {

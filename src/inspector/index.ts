@@ -4,7 +4,6 @@
  */
 export { launchServices, freePort, urlVariable, signalUntilExit } from './launch';
 export { attach, connectSession, readProcRss } from './session';
-export { formatBytes } from '../common/format';
 export {
   InspectorError,
   ServiceExitedError,

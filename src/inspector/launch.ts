@@ -5,14 +5,17 @@ import net from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { ServiceSpec } from '../exercises/manifest';
 import { InspectorError, ServiceExitedError, ServiceStartError } from './errors';
-import { createLauncherWatch, LINK_FD, type LauncherWatch } from './launcherWatch';
+import { descendants, killEach } from '../common/processTree';
+import { watchdog, type Release } from '../common/watchdog';
 import { connectSession } from './session';
 import type {
   ExitInfo,
   InspectorSession,
   LaunchOptions,
+  ListeningAddress,
   RunningService,
   ServiceGroup,
+  ServiceWarning,
 } from './types';
 
 const TAIL_LINES = 40;
@@ -125,6 +128,8 @@ class Service implements RunningService {
     readonly child: ChildProcess,
     readonly port: number,
     log: ((line: string) => void) | undefined,
+    /** Ends the watchdog's guard over the service's group, once nothing of it can be left. */
+    private readonly unguard: Release,
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.wsUrl = new Promise((found) => (this.wsUrlFound = found));
@@ -198,6 +203,8 @@ class Service implements RunningService {
   async stop(): Promise<void> {
     await this.current?.close();
     if (this.child.pid === undefined) return;
+    // Read while the service lives: helpers that left its group are found through it.
+    const family = this.info ? [] : descendants(this.child.pid);
     if (!this.info) {
       killGroup(this.child.pid, 'SIGTERM');
       const timer = setTimeout(() => killGroup(this.child.pid!, 'SIGKILL'), 1500);
@@ -206,8 +213,8 @@ class Service implements RunningService {
     }
     // Anything the service spawned dies with it, even if the service itself already exited.
     killGroup(this.child.pid, 'SIGKILL');
-    // A helper that left the group may still hold the service's end of the link open.
-    this.child.stdio[LINK_FD]?.destroy();
+    killEach(family);
+    this.unguard();
   }
 }
 
@@ -215,14 +222,17 @@ class Group implements ServiceGroup {
   services: Service[] = [];
   private stopped: Promise<void> | undefined;
   private readonly onProcessExit = (): void => {
-    for (const service of this.services)
-      if (service.child.pid) killGroup(service.child.pid, 'SIGKILL');
-    this.watch.remove();
+    for (const service of this.services) {
+      if (!service.child.pid) continue;
+      const family = descendants(service.child.pid);
+      killGroup(service.child.pid, 'SIGKILL');
+      killEach(family);
+    }
   };
 
-  constructor(readonly watch: LauncherWatch) {
+  constructor() {
     // If Leak Hunt itself exits (or is forced to by a second Ctrl-C), no service is left behind.
-    // When it cannot run this (SIGKILL, a crash of the extension host), the watch stops them.
+    // When it cannot run this (SIGKILL, a crash of the extension host), the watchdog stops them.
     process.on('exit', this.onProcessExit);
   }
 
@@ -242,7 +252,6 @@ class Group implements ServiceGroup {
   stop(): Promise<void> {
     this.stopped ??= Promise.all(this.services.map((s) => s.stop())).then(() => {
       process.removeListener('exit', this.onProcessExit);
-      this.watch.remove();
     });
     return this.stopped;
   }
@@ -268,19 +277,13 @@ async function startOne(
   const entry = isAbsolute(spec.entry) ? spec.entry : resolve(appDir, spec.entry);
   const child = spawn(
     options.nodePath ?? process.execPath,
-    [
-      ...group.watch.nodeArgs,
-      ...(spec.nodeArgs ?? []),
-      '--inspect=127.0.0.1:0',
-      entry,
-      ...(spec.args ?? []),
-    ],
+    [...(spec.nodeArgs ?? []), '--inspect=127.0.0.1:0', entry, ...(spec.args ?? [])],
     // detached: the service leads its own process group, so stopping kills its children too.
-    // The fourth pipe is the watch's link (LINK_FD): it closes when this process ends.
-    { cwd: appDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
+    { cwd: appDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  group.watch.hold(child.stdio[LINK_FD]);
-  const service = new Service(spec.name, child, port, options.log);
+  // The watchdog kills the group if Leak Hunt dies without stopping it (SIGKILL, a crash).
+  const unguard = child.pid === undefined ? () => undefined : watchdog.guardGroup(child.pid);
+  const service = new Service(spec.name, child, port, options.log, unguard);
   group.services.push(service);
   if (child.pid !== undefined) options.log?.(`[${spec.name}] started ${entry} (pid ${child.pid})`);
   const spawnFailed = new Promise<never>((_, reject) =>
@@ -343,10 +346,46 @@ async function startOne(
       }
     })();
     await Promise.race([ready, ...failures]).finally(() => (waiting = false));
+    // Bounded: a service that stalls right after listening is the hunt's to report, not ours.
+    let bound: NodeJS.Timeout | undefined;
+    const addresses = await Promise.race([
+      service.session.listeningAddresses(),
+      new Promise<undefined>((done) => (bound = setTimeout(() => done(undefined), 2000))),
+    ]).finally(() => clearTimeout(bound));
+    const warning = addresses && exposureWarning(spec.name, addresses);
+    if (warning) options.onWarning?.(warning);
   } finally {
     clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** `0.0.0.0:3000`, `[::]:3000`. */
+function formatAddress({ address, port }: ListeningAddress): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/**
+ * The warning for a service listening on every interface (`listen(PORT)` without a host binds
+ * `::` or `0.0.0.0`): while it runs under Leak Hunt, anyone who can reach this machine can send
+ * it requests. Undefined when it listens on specific addresses only.
+ */
+export function exposureWarning(
+  service: string,
+  addresses: ListeningAddress[],
+): ServiceWarning | undefined {
+  const everywhere = addresses.filter((a) => ['', '0.0.0.0', '::'].includes(a.address));
+  if (everywhere.length === 0) return undefined;
+  return {
+    service,
+    kind: 'listens-on-every-interface',
+    addresses: everywhere,
+    message:
+      `service '${service}' listens on every interface ` +
+      `(${everywhere.map(formatAddress).join(', ')}): ` +
+      `other machines on the network can reach it while Leak Hunt runs it. Pass ` +
+      `process.env.HOST to listen() (Leak Hunt sets it to 127.0.0.1).`,
+  };
 }
 
 function describeEarlyExit(exit: ExitInfo): string {
@@ -360,7 +399,8 @@ function describeEarlyExit(exit: ExitInfo): string {
  * loopback port (`PORT`, `HOST=127.0.0.1`, siblings' `<NAME>_URL`), connects its inspector and
  * waits until it accepts connections (or its health path answers). On any failure every process
  * started so far is stopped and a `ServiceStartError` carrying the stderr tail is thrown. Each
- * service also stops by itself when this process ends, even by SIGKILL (see launcherWatch.ts).
+ * service is also stopped by the watchdog when this process ends, even by SIGKILL
+ * (src/common/watchdog.ts), whatever the service is doing.
  */
 export async function launchServices(options: LaunchOptions): Promise<ServiceGroup> {
   options.signal?.throwIfAborted();
@@ -374,7 +414,7 @@ export async function launchServices(options: LaunchOptions): Promise<ServiceGro
   const urls = Object.fromEntries(
     options.services.map((s, i) => [urlVariable(s.name), `http://127.0.0.1:${ports[i]}`]),
   );
-  const group = new Group(await createLauncherWatch());
+  const group = new Group();
   try {
     for (const [i, spec] of options.services.entries()) {
       const siblings = Object.fromEntries(
@@ -387,7 +427,6 @@ export async function launchServices(options: LaunchOptions): Promise<ServiceGro
         ...siblings,
         PORT: String(ports[i]),
         HOST: '127.0.0.1',
-        ...group.watch.env,
       };
       const nodeOptions = withoutInspectorFlags(env.NODE_OPTIONS);
       if (nodeOptions) env.NODE_OPTIONS = nodeOptions;

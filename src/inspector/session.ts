@@ -3,15 +3,48 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isLoopbackHost } from '../load';
+import { isLoopbackHost } from '../common/loopback';
 import { InspectorError, SnapshotError } from './errors';
+import { watchdog } from '../common/watchdog';
 import type {
+  BusyReport,
   HeapSample,
   InspectorSession,
+  ListeningAddress,
   ScriptResolver,
   SnapshotOptions,
   SnapshotProgress,
+  StackFrame,
 } from './types';
+
+/**
+ * Evaluated in the target: the address of every TCP server it listens with. Servers are the
+ * active handles that answer `address()` and have `listening` (sockets have no `listening`).
+ */
+const LISTENING_ADDRESSES = `JSON.stringify(
+  process._getActiveHandles()
+    .filter((h) => h && typeof h.address === 'function' && h.listening === true)
+    .map((h) => h.address())
+    .filter((a) => a && typeof a === 'object')
+    .map((a) => ({ address: a.address, port: a.port })),
+)`;
+
+/** Frames of a paused call stack, with script ids resolved to files where known. */
+function stackFrames(
+  callFrames: {
+    functionName: string;
+    url?: string;
+    location: { scriptId: string; lineNumber: number; columnNumber?: number };
+  }[],
+  scripts: Map<number, string>,
+): StackFrame[] {
+  return callFrames.map((frame) => ({
+    functionName: frame.functionName,
+    file: scripts.get(Number(frame.location.scriptId)) ?? scriptPath(frame.url ?? ''),
+    line: frame.location.lineNumber + 1,
+    column: (frame.location.columnNumber ?? 0) + 1,
+  }));
+}
 
 /** Reads a process's resident set size from /proc (Linux); undefined where that is not possible. */
 export async function readProcRss(pid: number): Promise<number | undefined> {
@@ -37,6 +70,21 @@ function scriptPath(url: string): string {
   return url;
 }
 
+/** Settles like `work`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort))
+      .catch(() => undefined);
+  });
+}
+
 class CdpSession implements InspectorSession {
   readonly disconnected: Promise<void>;
   private markDisconnected: () => void = () => undefined;
@@ -48,6 +96,8 @@ class CdpSession implements InspectorSession {
   private closed = false;
   /** Settles when the snapshot V8 is producing has been fully sent; chunks of two must not mix. */
   private snapshotInFlight: Promise<unknown> = Promise.resolve();
+  /** Waiting for the pause that `whereBusy` asked for. */
+  private pauseWanted: ((frames: StackFrame[]) => void) | undefined;
 
   constructor(
     private readonly client: CDP.Client,
@@ -64,8 +114,11 @@ class CdpSession implements InspectorSession {
     });
     // With the debugger enabled V8 pauses a process about to run out of heap ("OOM" pause),
     // which skipAllPauses does not cover; a hunt never wants a paused service, and resuming
-    // lets the out-of-memory crash happen and be reported.
-    client.on('Debugger.paused', () => {
+    // lets the out-of-memory crash happen and be reported. A pause `whereBusy` asked for is
+    // resumed as well, once its stack has been read.
+    client.on('Debugger.paused', (params) => {
+      this.pauseWanted?.(stackFrames(params.callFrames, this.scripts));
+      this.pauseWanted = undefined;
       this.client.send('Debugger.resume').catch(() => undefined);
     });
   }
@@ -92,6 +145,54 @@ class CdpSession implements InspectorSession {
       await this.client.send('Debugger.setSkipAllPauses', { skip: true });
     } finally {
       await this.client.send('Debugger.disable');
+    }
+  }
+
+  async whereBusy(timeoutMs: number): Promise<BusyReport> {
+    if (this.closed) return { state: 'unknown' };
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<undefined>(
+      (done) => (timer = setTimeout(() => done(undefined), timeoutMs)),
+    );
+    const paused = new Promise<StackFrame[]>((done) => (this.pauseWanted = done));
+    // The inspector answers on the event loop when it is free and interrupts running JavaScript;
+    // only a thread blocked outside JavaScript leaves it without an answer.
+    let answered = false;
+    const pausing = (async () => {
+      // Enabling replays scriptParsed, so the frames' script ids resolve to files.
+      await this.client.send('Debugger.enable', {});
+      answered = true;
+      // V8 pauses at the next JavaScript it runs: never, in a process that waits idle.
+      await this.client.send('Debugger.pause');
+      return paused;
+    })();
+    pausing.catch(() => undefined);
+    try {
+      const frames = await Promise.race([pausing, expired]);
+      if (frames) return { state: 'busy', frames };
+      return { state: answered ? 'idle' : 'blocked' };
+    } catch {
+      return { state: 'unknown' };
+    } finally {
+      clearTimeout(timer);
+      this.pauseWanted = undefined;
+      // Also cancels a pause that was asked for and has not happened yet.
+      if (!this.closed) this.client.send('Debugger.disable').catch(() => undefined);
+    }
+  }
+
+  async listeningAddresses(): Promise<ListeningAddress[] | undefined> {
+    try {
+      const { result } = await this.client.send('Runtime.evaluate', {
+        expression: LISTENING_ADDRESSES,
+        returnByValue: true,
+      });
+      return typeof result.value === 'string'
+        ? (JSON.parse(result.value) as ListeningAddress[])
+        : undefined;
+    } catch {
+      // A Node without _getActiveHandles, or a target that went away: nothing to warn about.
+      return undefined;
     }
   }
 
@@ -122,23 +223,46 @@ class CdpSession implements InspectorSession {
   }
 
   async takeHeapSnapshot(file: string, options: SnapshotOptions = {}): Promise<{ bytes: number }> {
-    const { signal, onProgress } = options;
+    const { signal } = options;
     signal?.throwIfAborted();
-    await this.snapshotInFlight.catch(() => undefined);
+    // Both waits are on the target, which may never answer (blocked): the signal ends them.
+    await untilAborted(
+      this.snapshotInFlight.catch(() => undefined),
+      signal,
+    );
     if (this.closed) throw new SnapshotError(file, 'the inspector connection is closed');
     try {
-      await this.refreshScripts();
+      await untilAborted(this.refreshScripts(), signal);
     } catch (error) {
+      if (signal?.aborted && error === signal.reason) throw error;
       throw new SnapshotError(file, 'the inspector did not answer before the snapshot', {
         cause: error,
       });
     }
     // Written under a temporary name and renamed when complete, so a file with the final name
-    // is always a whole snapshot.
+    // is always a whole snapshot. If Leak Hunt dies meanwhile (SIGKILL), the watchdog removes it.
     const partial = `${file}.part`;
-    const out = createWriteStream(partial);
+    const unguard = watchdog.removeOnDeath(partial);
+    try {
+      return await this.writeSnapshot(file, partial, options);
+    } finally {
+      unguard();
+    }
+  }
+
+  private async writeSnapshot(
+    file: string,
+    partial: string,
+    options: SnapshotOptions,
+  ): Promise<{ bytes: number }> {
+    const { signal, onProgress } = options;
+    // Heap snapshots hold whatever the program held (tokens, passwords): owner-only, as Node's
+    // own writeHeapSnapshot. A fresh file ('wx'), so no older file's wider mode is kept.
+    let out: ReturnType<typeof createWriteStream>;
     // A folder that cannot be written is found out before V8 spends seconds on a snapshot.
     try {
+      await rm(partial, { force: true });
+      out = createWriteStream(partial, { flags: 'wx', mode: 0o600 });
       await once(out, 'open');
     } catch (error) {
       throw new SnapshotError(file, `cannot write ${partial}: ${(error as Error).message}`, {
@@ -165,6 +289,7 @@ class CdpSession implements InspectorSession {
     let abortListener: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       abortListener = () => reject(signal?.reason);
+      if (signal?.aborted) abortListener();
       signal?.addEventListener('abort', abortListener, { once: true });
     });
     const dropped = this.disconnected.then(() => {
@@ -180,12 +305,20 @@ class CdpSession implements InspectorSession {
       return { bytes: progress.bytesWritten };
     } catch (error) {
       out.destroy();
-      await rm(partial, { force: true });
-      if (signal?.aborted && error === signal.reason) throw error;
+      const left = await rm(partial, { force: true }).then(
+        () => undefined,
+        (rmError: Error) => rmError,
+      );
+      if (signal?.aborted && error === signal.reason && !left) throw error;
+      const partialFate = left
+        ? `the partial file ${partial} could not be removed (${left.message}): remove it yourself`
+        : 'the partial file was removed';
       throw new SnapshotError(
         file,
-        `heap snapshot failed: ${(error as Error).message}; the partial file was removed`,
-        { cause: error },
+        `heap snapshot failed: ${(error as Error).message}; ${partialFate}`,
+        {
+          cause: error,
+        },
       );
     } finally {
       offChunk();

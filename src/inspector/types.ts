@@ -5,20 +5,9 @@
  */
 import type { ScriptResolver } from '../heap/results';
 import type { ServiceSpec } from '../exercises/manifest';
+import type { HeapSample } from './heapSample';
 
-export type { ScriptResolver };
-
-/** One reading of a process's memory. */
-export interface HeapSample {
-  /** Milliseconds since the epoch. */
-  time: number;
-  /** V8 heap in use (`Runtime.getHeapUsage().usedSize`), bytes. */
-  usedHeap: number;
-  /** V8 heap reserved (`Runtime.getHeapUsage().totalSize`), bytes. */
-  totalHeap: number;
-  /** Resident set size of the whole process, bytes. */
-  rss: number;
-}
+export type { HeapSample, ScriptResolver };
 
 /** Progress of one heap snapshot capture. */
 export interface SnapshotProgress {
@@ -50,6 +39,40 @@ export interface ExitInfo {
   stderrTail: string;
 }
 
+/** One frame of a call stack, 1-based line and column. */
+export interface StackFrame {
+  /** Empty for an anonymous function. */
+  functionName: string;
+  /** The script's file path (or URL, e.g. `node:events`); empty when unknown. */
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * What a process that stopped answering is doing: `busy` running JavaScript (`frames`, top
+ * first); `idle`, the inspector answers but no JavaScript runs (a request waits for something
+ * that never comes); `blocked`, not even the inspector answers (a synchronous call such as
+ * `spawnSync`, a native addon); `unknown` when the connection is gone.
+ */
+export type BusyReport =
+  { state: 'busy'; frames: StackFrame[] } | { state: 'idle' | 'blocked' | 'unknown' };
+
+/** A TCP address a process listens on; `0.0.0.0` or `::` means every interface. */
+export interface ListeningAddress {
+  address: string;
+  port: number;
+}
+
+/** A launched service listens on every interface, so other machines can reach it. */
+export interface ServiceWarning {
+  service: string;
+  kind: 'listens-on-every-interface';
+  /** The addresses on every interface it listens on. */
+  addresses: ListeningAddress[];
+  message: string;
+}
+
 /** A live CDP connection to one Node process. */
 export interface InspectorSession {
   /** The process's pid when known (launched by us, or read from the target on attach). */
@@ -57,6 +80,13 @@ export interface InspectorSession {
   heapUsage(): Promise<{ usedHeap: number; totalHeap: number }>;
   /** One sample: heap usage plus RSS (from /proc on Linux, else from the target itself). */
   sample(): Promise<HeapSample>;
+  /**
+   * What the process is doing, for a service that stopped answering: pauses it through the
+   * debugger (waiting at most `timeoutMs`), reads the call stack and resumes it.
+   */
+  whereBusy(timeoutMs: number): Promise<BusyReport>;
+  /** The TCP addresses the process listens on; undefined when they cannot be read. */
+  listeningAddresses(): Promise<ListeningAddress[] | undefined>;
   /** Forces full garbage collection `times` times (default 3: finalizers and weak refs settle). */
   collectGarbage(times?: number): Promise<void>;
   /**
@@ -128,4 +158,6 @@ export interface LaunchOptions {
   /** Extra environment for every service (on top of this process's environment). */
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /** Something the user should know about a service that started (e.g. it is on the network). */
+  onWarning?: (warning: ServiceWarning) => void;
 }

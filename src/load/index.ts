@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { isLoopbackHost } from '../common/loopback';
 import type { LoadRequest } from '../exercises/manifest';
 
 /** What one load run does: the request mix, where each service lives, and how hard to push. */
@@ -19,7 +19,15 @@ export interface LoadOptions {
   seed?: number;
   /** Added to `{n}`, so consecutive runs against one service keep producing fresh ids. */
   firstSequence?: number;
+  /**
+   * A request without a complete response after this long ends the run with a
+   * `LoadStalledError`: the service has stopped answering. Default 15 s; Infinity waits forever.
+   */
+  requestTimeoutMs?: number;
 }
+
+/** Default per-request timeout: far above any latency of a service that still answers. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /** Statistics of one load run; latencies are measured from request start to the last body byte. */
 export interface LoadStats {
@@ -58,18 +66,33 @@ export class NonLoopbackTargetError extends Error {
   }
 }
 
+/**
+ * A request got no complete response within the per-request timeout: the service it went to has
+ * stopped answering (spinning, deadlocked, blocked). The run stops at once.
+ */
+export class LoadStalledError extends Error {
+  override name = 'LoadStalledError';
+  constructor(
+    /** The service the unanswered request went to. */
+    readonly service: string,
+    /** Method and path, e.g. `GET /spin`. */
+    readonly request: string,
+    readonly timeoutMs: number,
+    /** Responses received in this run before it stopped (2xx or not). */
+    readonly answered: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `service '${service}' did not answer ${request} within ${timeoutMs} ms ` +
+        `(${answered} requests answered before)`,
+      options,
+    );
+  }
+}
+
 /** The load profile itself is unusable (unknown service, no requests, bad numbers). */
 export class LoadProfileError extends Error {
   override name = 'LoadProfileError';
-}
-
-/** True for `localhost`, any 127.0.0.0/8 address and `::1` (with or without brackets). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.split('.')[0] === '127';
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
 }
 
 /** Checks a base URL and returns it parsed; throws `NonLoopbackTargetError` for anything else. */
@@ -192,7 +215,8 @@ export class LatencyHistogram {
 /**
  * Sends HTTP load from a profile to loopback services and returns statistics. Every target is
  * checked before the first request; keep-alive sockets are reused and closed at the end.
- * Aborting the signal stops the run, drops in-flight requests and rejects with the abort reason.
+ * Aborting the signal stops the run, drops in-flight requests and rejects with the abort reason;
+ * a request left unanswered for `requestTimeoutMs` does the same with a `LoadStalledError`.
  */
 export async function runLoad(options: LoadOptions, control: LoadControl = {}): Promise<LoadStats> {
   const prepared = prepare(options);
@@ -204,6 +228,9 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
   if (!(count >= 0)) throw new LoadProfileError(`bad request count ${String(options.count)}`);
   if (options.rate !== undefined && !(options.rate > 0))
     throw new LoadProfileError(`bad rate ${options.rate}: requests per second must be above 0`);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!(requestTimeoutMs > 0))
+    throw new LoadProfileError(`bad request timeout ${requestTimeoutMs} ms: it must be above 0`);
   const pick = weightedPicker(prepared.map((item) => ({ item, weight: item.request.weight })));
   const random = seededRandom(options.seed ?? 1);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -215,6 +242,8 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
       ? Number.POSITIVE_INFINITY
       : start + options.durationSeconds * 1000;
   const inFlight = new Set<http.ClientRequest>();
+  /** Set by the first request that times out; every worker stops and the run rejects with it. */
+  let stalled: LoadStalledError | undefined;
   let next = 0;
   let lastProgress = start;
   const progressEvery = control.progressIntervalMs ?? 250;
@@ -234,6 +263,33 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
     new Promise((resolve) => {
       const began = performance.now();
       const path = expandPath(item.request.path, n, random);
+      // From start to the last body byte, so a response that trickles in counts as stuck too.
+      const timer = Number.isFinite(requestTimeoutMs)
+        ? setTimeout(() => {
+            stalled ??= new LoadStalledError(
+              item.request.service,
+              `${item.request.method} ${path}`,
+              requestTimeoutMs,
+              stats.ok + stats.non2xx,
+            );
+            for (const pending of inFlight) pending.destroy();
+          }, requestTimeoutMs)
+        : undefined;
+      let settled = false;
+      /** Counts the request once: answered with `status`, or failed (undefined). */
+      const settle = (status: number | undefined): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        inFlight.delete(req);
+        if (status === undefined) stats.errors++;
+        else {
+          latencies.record(performance.now() - began);
+          if (status >= 200 && status < 300) stats.ok++;
+          else stats.non2xx++;
+        }
+        resolve();
+      };
       const req = http.request(
         {
           host: item.base.hostname.replace(/^\[|\]$/g, ''),
@@ -244,24 +300,15 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
           agent,
         },
         (res) => {
-          res.on('end', () => {
-            inFlight.delete(req);
-            latencies.record(performance.now() - began);
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) stats.ok++;
-            else stats.non2xx++;
-            resolve();
-          });
+          res.on('end', () => settle(res.statusCode ?? 0));
+          // Closed before its end (reset, or destroyed by a timeout or an abort): no answer.
+          res.on('close', () => settle(undefined));
           res.on('error', () => undefined);
           res.resume();
         },
       );
       inFlight.add(req);
-      req.on('error', () => {
-        inFlight.delete(req);
-        stats.errors++;
-        resolve();
-      });
+      req.on('error', () => settle(undefined));
       stats.sent++;
       req.end(item.body);
     });
@@ -280,7 +327,7 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
     });
 
   const worker = async (): Promise<void> => {
-    while (!signal?.aborted) {
+    while (!signal?.aborted && !stalled) {
       if (next >= count || performance.now() >= deadline) return;
       const index = next++;
       if (options.rate !== undefined) {
@@ -306,6 +353,7 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
     agent.destroy();
   }
   signal?.throwIfAborted();
+  if (stalled) throw stalled;
   const result = snapshot();
   onProgress?.(result);
   return result;

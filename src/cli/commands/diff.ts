@@ -1,7 +1,30 @@
 import { resolve } from 'node:path';
-import { diffSnapshots } from '../../heap';
+import { diffSnapshots, type SnapshotMismatch } from '../../heap';
 import { UsageError, type CliCommand } from '../command';
-import { asUsageError, formatSize, formatTable, parseTop, progressReporter } from './summary';
+import { formatBytes } from '../../common/format';
+import { printable } from '../../common/text';
+import { asUsageError, formatTable, parseTop, progressReporter } from './summary';
+
+/**
+ * Why the CLI refuses to diff these snapshots, naming them as the user did: a diff across
+ * processes or newest first would print a plausible, wrong answer ("No leak suspects").
+ */
+export function mismatchMessage(mismatch: SnapshotMismatch, given: string[]): string {
+  const name = (i: number): string => printable(given[i] ?? `snapshot ${i + 1}`);
+  if (mismatch.kind === 'different-processes')
+    return (
+      `${name(mismatch.first)} and ${name(mismatch.second)} are snapshots of different ` +
+      `processes (of the objects they hold under the same ids, ` +
+      `${Math.round(mismatch.agreement * 100)}% agree, against 100% within one process): ` +
+      `V8 object ids only compare within one process, so this diff would be meaningless. ` +
+      `Take every snapshot from the same running process.`
+    );
+  return (
+    `the snapshots are not in the order they were taken: ${name(mismatch.second)} is older ` +
+    `than ${name(mismatch.second - 1)} (object ids only grow within a process). ` +
+    `Oldest first: leakhunt diff ${mismatch.takenOrder.map(name).join(' ')}`
+  );
+}
 
 /** `leakhunt diff`: what grew between snapshots, and which retainer paths hold it. */
 export const diffCommand: CliCommand = {
@@ -33,6 +56,7 @@ export const diffCommand: CliCommand = {
     } catch (error) {
       throw asUsageError(error);
     }
+    if (result.mismatch) throw new UsageError(mismatchMessage(result.mismatch, positionals));
     if (json) {
       io.out(JSON.stringify(result, null, 2));
       return 0;
@@ -41,11 +65,11 @@ export const diffCommand: CliCommand = {
     const rows = [['Class', 'New', 'Deleted', 'Delta', 'Size delta']];
     for (const c of result.classes)
       rows.push([
-        c.name,
+        printable(c.name),
         String(c.newCount),
         String(c.deletedCount),
         sign(c.countDelta),
-        `${c.sizeDelta > 0 ? '+' : ''}${formatSize(c.sizeDelta)}`,
+        `${c.sizeDelta > 0 ? '+' : ''}${formatBytes(c.sizeDelta)}`,
       ]);
     io.out(formatTable(rows, [false, true, true, true, true]));
     io.out('');
@@ -59,10 +83,13 @@ export const diffCommand: CliCommand = {
         : 'Leak suspects (new in target):',
     );
     result.suspects.forEach((s, i) => {
-      const owner = s.owner ? ` held by ${s.owner}` : '';
-      io.out(`${i + 1}. ${s.count} × ${s.name}${owner}, retaining ${formatSize(s.retainedSize)}`);
-      io.out(`   ${s.path.join(' → ')}`);
-      if (s.location) io.out(`   at ${s.location.file}:${s.location.line}:${s.location.column}`);
+      const owner = s.owner ? ` held by ${printable(s.owner)}` : '';
+      io.out(
+        `${i + 1}. ${s.count} × ${printable(s.name)}${owner}, retaining ${formatBytes(s.retainedSize)}`,
+      );
+      io.out(`   ${s.path.map(printable).join(' → ')}`);
+      if (s.location)
+        io.out(`   at ${printable(s.location.file)}:${s.location.line}:${s.location.column}`);
     });
     return 0;
   },

@@ -1,11 +1,13 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { withReadyApp } from '../../exercises/appCopy';
+import { requireCommandsAllowed } from '../../exercises/consent';
 import { loadExercise, type Exercise } from '../../exercises/exercise';
 import { createLocationMapper } from '../../exercises/sourceLocation';
 import type { ExerciseManifest, LoadRequest } from '../../exercises/manifest';
 import { printable } from '../../common/text';
+import { MAX_REQUESTS_PER_LOAD, MAX_THRESHOLD_BYTES_PER_REQUEST } from '../../hunt/plan';
+import { minRequestsPerRung } from '../../hunt/verdict';
 import {
   commandName,
   DEFAULT_REQUESTS_PER_RUNG,
@@ -14,15 +16,23 @@ import {
   inProcessDiff,
   withAttachedRig,
   withCommandRig,
+  withFolderKeptOnSuccess,
   type HuntEvent,
   type HuntReport,
   type RigHuntOptions,
 } from '../../hunt';
-import { isLoopbackHost } from '../../load';
+import { isLoopbackHost } from '../../common/loopback';
 import { relocateReport, suspectLines, verdictLines } from '../huntReport';
 import { UsageError, type CliCommand, type CliIo, type OptionSpec } from '../command';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** `--allow-commands`: every command that runs an exercise's commands takes it. */
+export const allowCommandsOption: OptionSpec = {
+  type: 'boolean',
+  description:
+    'Run an exercise that came from a pack (its setup, tests and services are listed when refused)',
+};
 
 /** Options `hunt` and `check` share: what to run and how hard to drive it. */
 export const targetOptions: Record<string, OptionSpec> = {
@@ -74,6 +84,7 @@ export const targetOptions: Record<string, OptionSpec> = {
     description: 'Node binary to run the services with (not with --attach or a command)',
   },
   json: { type: 'boolean', description: 'Print the result as JSON on stdout' },
+  'allow-commands': allowCommandsOption,
 };
 
 /**
@@ -152,10 +163,28 @@ export function withTargetApp<T>(
   );
 }
 
-function count(value: unknown, flag: string): number | undefined {
+/**
+ * A whole-number option within bounds, or undefined when absent. Digits only: `1e12` or `0x10`
+ * are refused rather than read as numbers nobody meant.
+ */
+function wholeNumber(value: unknown, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} expects a whole number`);
+  const text = String(value);
+  const n = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max))
+    throw new UsageError(`--${flag} ${text}: expects a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** `--threshold`: bytes per request, more than 0 and at most the schema's maximum. */
+function thresholdOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const n = /^\d{1,16}(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(n > 0 && n <= MAX_THRESHOLD_BYTES_PER_REQUEST))
+    throw new UsageError(
+      `--threshold ${text}: expects bytes per request, more than 0 and at most ${MAX_THRESHOLD_BYTES_PER_REQUEST}`,
+    );
   return n;
 }
 
@@ -316,7 +345,7 @@ export async function resolveTarget(
       manifest: programManifest('app', `${url} under load`, requests),
     };
   } else if (command.length) {
-    const seconds = count(values['start-timeout'], 'start-timeout');
+    const seconds = wholeNumber(values['start-timeout'], 'start-timeout', 1, 3600);
     const service = commandName(command, io.cwd);
     target = {
       kind: 'command',
@@ -327,18 +356,27 @@ export async function resolveTarget(
     };
   } else {
     const exercise = await loadExercise(resolve(io.cwd, positionals[0]!));
+    await requireCommandsAllowed(exercise, values['allow-commands'] === true);
     target = { kind: 'app', appDir: exercise.appDir, manifest: exercise.manifest, exercise };
   }
   const { manifest } = target;
-  const loadCount = count(values.count, 'count');
-  const warmup = count(values.warmup, 'warmup');
-  const threshold = count(values.threshold, 'threshold');
+  const loadCount = wholeNumber(values.count, 'count', 1, MAX_REQUESTS_PER_LOAD);
+  const warmup = wholeNumber(values.warmup, 'warmup', 0, MAX_REQUESTS_PER_LOAD);
+  const threshold = thresholdOption(values.threshold);
+  if (threshold !== undefined) manifest.check.thresholdBytesPerRequest = threshold;
   if (loadCount !== undefined) {
+    // Refused before anything runs: the verdict would be "too few requests" after minutes.
+    const fewest = minRequestsPerRung(manifest.check.thresholdBytesPerRequest);
+    if (loadCount < fewest)
+      throw new UsageError(
+        `--count ${loadCount}: too few requests per load for a verdict; at least ${fewest} with ` +
+          `a threshold of ${manifest.check.thresholdBytesPerRequest} bytes per request ` +
+          `(docs/hunt.md, "Fewest requests for a verdict")`,
+      );
     manifest.load.count = loadCount;
-    manifest.check.step = Math.max(1, loadCount);
+    manifest.check.step = loadCount;
   }
   if (warmup !== undefined) manifest.check.warmup = warmup;
-  if (threshold !== undefined) manifest.check.thresholdBytesPerRequest = threshold;
   return target;
 }
 
@@ -346,6 +384,28 @@ export async function resolveTarget(
 export const HUNT_USAGE =
   '<exercise-dir> | --entry <file.js> | --attach <port> --url <url> | -- <command…>  ' +
   '(the last three with --request "GET /path")';
+
+/**
+ * `--snapshots DIR`, made (or found) before any service starts, so a path that cannot hold the
+ * snapshots is a one-line usage error instead of an `EEXIST` after the warm-up.
+ */
+async function snapshotFolder(dir: string): Promise<string> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST'
+        ? 'that is a file, not a folder'
+        : code === 'ENOTDIR'
+          ? 'part of that path is a file, not a folder'
+          : `cannot make the folder (${(error as Error).message})`;
+    throw new UsageError(`--snapshots ${dir}: ${why}; name a folder for the snapshots`, {
+      cause: error,
+    });
+  }
+  return dir;
+}
 
 /** `leakhunt hunt`: the headless hunt, from services under load to leak suspects. */
 export const huntCommand: CliCommand = {
@@ -370,11 +430,13 @@ export const huntCommand: CliCommand = {
   ],
   async run({ positionals, values, command }, io) {
     const target = await resolveTarget(positionals, values, io, command);
-    const top = count(values.top, 'top') ?? 5;
-    const snapshotDir = values.snapshots
-      ? resolve(io.cwd, values.snapshots as string)
-      : await mkdtemp(join(tmpdir(), 'leakhunt-'));
-    const report = await runOnTarget(target, 'hunt', values, io, { top, snapshotDir });
+    const top = wholeNumber(values.top, 'top', 0, 1000) ?? 5;
+    const hunt = (snapshotDir: string): Promise<HuntReport> =>
+      runOnTarget(target, 'hunt', values, io, { top, snapshotDir });
+    // The default folder stays only for a finished hunt, whose snapshots are listed below.
+    const report = values.snapshots
+      ? await hunt(await snapshotFolder(resolve(io.cwd, values.snapshots as string)))
+      : await withFolderKeptOnSuccess('leakhunt-', hunt, (message) => io.err(message));
     if (values.json === true) {
       io.out(JSON.stringify(report, null, 2));
       return 0;

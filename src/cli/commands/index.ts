@@ -14,7 +14,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'pack',
-    summary: 'Pack an exercise set into one .zip (sha256 per file; solutions marked for graders)',
+    summary: 'Pack an exercise set into one .zip for learners (no solutions) or graders',
     load: async () => (await import('./pack.js')).packCommand,
   },
   {
@@ -42,5 +42,35 @@ export const commands: CommandEntry[] = [
     summary:
       'Leak or no leak: heap after GC at N, 2N, 4N requests (exit 0 no leak, 1 leak, 2 error)',
     load: async () => (await import('./check.js')).checkCommand,
+  },
+  {
+    name: 'open',
+    summary: "Copy an exercise's app into a folder of your own, to work on without the editor",
+    load: async () => (await import('./open.js')).openCommand,
+  },
+  {
+    name: 'hint',
+    summary: "Show the exercise's next hint (recorded in your progress)",
+    load: async () => (await import('./hint.js')).hintCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'Run the tests, then the leak check, on your fix; --watch reruns on every save',
+    load: async () => (await import('./verify.js')).verifyCommand,
+  },
+  {
+    name: 'grade',
+    summary: 'Grade a workspace for CI: points per test and for the leak check, JUnit, autograding',
+    load: async () => (await import('./grade.js')).gradeCommand,
+  },
+  {
+    name: 'classroom',
+    summary: 'Make a template repository per exercise: dev container and CI grading on every push',
+    load: async () => (await import('./classroom.js')).classroomCommand,
+  },
+  {
+    name: 'report',
+    summary: "One class view (HTML with a chart, or CSV) from many learners' progress exports",
+    load: async () => (await import('./report.js')).reportCommand,
   },
 ];

@@ -1,20 +1,8 @@
 import { resolve } from 'node:path';
 import { HeapSnapshotError, summarizeSnapshot } from '../../heap';
+import { formatBytes } from '../../common/format';
+import { printable } from '../../common/text';
 import { UsageError, type CliCommand } from '../command';
-
-/** Human-readable byte count (`1.5 MB`), for tables. */
-export function formatSize(bytes: number): string {
-  const sign = bytes < 0 ? '-' : '';
-  let value = Math.abs(bytes);
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${sign}${value.toFixed(digits)} ${units[unit]}`;
-}
 
 /** Aligns rows into columns; the first row is the header, numeric columns right-aligned. */
 export function formatTable(rows: string[][], rightAligned: boolean[]): string {
@@ -92,12 +80,17 @@ export const summaryCommand: CliCommand = {
       return 0;
     }
     io.out(
-      `${result.nodeCount} objects, ${result.edgeCount} references, ${formatSize(result.totalSize)} total`,
+      `${result.nodeCount} objects, ${result.edgeCount} references, ${formatBytes(result.totalSize)} total`,
     );
     io.out('');
     const rows = [['Class', 'Count', 'Self size', 'Retained size']];
     for (const c of result.classes)
-      rows.push([c.name, String(c.count), formatSize(c.selfSize), formatSize(c.retainedSize)]);
+      rows.push([
+        printable(c.name),
+        String(c.count),
+        formatBytes(c.selfSize),
+        formatBytes(c.retainedSize),
+      ]);
     io.out(formatTable(rows, [false, true, true, true]));
     return 0;
   },

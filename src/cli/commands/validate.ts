@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { checkApp, inProcessDiff } from '../../hunt';
 import { loadExercise, readCatalog, validateExercise, type Exercise } from '../../exercises';
 import type { ExerciseValidation, VariantResult } from '../../exercises';
+import { requireCommandsAllowed } from '../../exercises/consent';
 import { UsageError, type CliCommand } from '../command';
+import { allowCommandsOption } from './hunt';
 
 function testsCell(variant: VariantResult): string {
   if (variant.setup && variant.setup.exitCode !== 0) return 'setup failed';
@@ -73,12 +75,15 @@ export const validateCommand: CliCommand = {
       valueName: '<path>',
       description: 'Node binary for services and tests',
     },
+    'allow-commands': allowCommandsOption,
   },
   examples: ['leakhunt validate exercises', 'leakhunt validate exercises/cart --json'],
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new UsageError('expects one exercise or set folder');
     const dir = resolve(io.cwd, positionals[0]!);
     const exercises = await exercisesIn(dir);
+    for (const exercise of exercises)
+      await requireCommandsAllowed(exercise, values['allow-commands'] === true);
     const nodePath = typeof values.node === 'string' ? values.node : undefined;
     const results: ExerciseValidation[] = [];
     for (const exercise of exercises) {

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRequest } from '../../../src/cli/commands/hunt';
 import { runCli } from '../../../src/cli/main';
-import { childPids, miniLeakDir, processesInGroup, servicesDir } from './support';
+import {
+  childPids,
+  eventually,
+  miniLeakDir,
+  processesInGroup,
+  servicesDir,
+  watchdogPids,
+} from './support';
 import { captureIo } from '../../support/cliIo';
 
 const quick = ['--count', '300', '--warmup', '50', '--threshold', '1000'];
@@ -21,7 +28,7 @@ test('check exits 1 for a leak and 0 without one, with the ladder printed', asyn
   assert.equal(code, 1, leaky.stderr.join('\n'));
   assert.match(
     leaky.stdout[0] ?? '',
-    /^Leak: 'leaky' keeps \d+ KB per request \(threshold 1000 B\)/,
+    /^Leak: 'leaky' keeps [\d.]+ KB per request \(threshold 1000 B\)/,
   );
   assert.match(leaky.stdout[1] ?? '', /^ {2}Why: .*survived the next/);
   const rungs = leaky.stdout.filter((line) => /^ +\d+ +-?[\d.]+ (B|KB|MB)$/.test(line));
@@ -137,12 +144,14 @@ test('SIGTERM to the CLI stops the services it started before it exits', async (
     { cwd: servicesDir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const services: number[] = [];
+  const watchdogs: number[] = [];
   let stderr = '';
   cli.stderr.setEncoding('utf8');
   cli.stderr.on('data', (chunk: string) => {
     stderr += chunk;
     if (services.length === 0 && /measuring 'leaky'/.test(stderr)) {
       services.push(...childPids(cli.pid));
+      watchdogs.push(...watchdogPids(cli.pid));
       cli.kill('SIGTERM');
     }
   });
@@ -151,5 +160,8 @@ test('SIGTERM to the CLI stops the services it started before it exits', async (
   assert.match(stderr, /terminated by SIGTERM/);
   assert.equal(services.length, 1);
   for (const pid of services) assert.deepEqual(processesInGroup(pid), []);
+  // The CLI's watchdog ends with it, having nothing left to do.
+  assert.equal(watchdogs.length, 1);
+  await eventually(() => processesInGroup(watchdogs[0]!).length === 0, 5000);
   await rm(dir, { recursive: true, force: true });
 });

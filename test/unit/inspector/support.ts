@@ -34,8 +34,20 @@ export async function eventually(predicate: () => boolean, ms = 10000): Promise<
   }
 }
 
-/** Pids of a process's direct children (services lead their own groups, so look by parent). */
+/**
+ * Pids of a process's direct children (services lead their own groups, so look by parent),
+ * without Leak Hunt's watchdog (see `watchdogPids`).
+ */
 export function childPids(parent = process.pid): number[] {
+  return children(parent).filter((pid) => !isWatchdog(pid));
+}
+
+/** The watchdog among a process's children (one while it guards anything, else none). */
+export function watchdogPids(parent = process.pid): number[] {
+  return children(parent).filter(isWatchdog);
+}
+
+function children(parent: number): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -48,4 +60,16 @@ export function childPids(parent = process.pid): number[] {
     }
   }
   return found;
+}
+
+/**
+ * Whether `pid` is Leak Hunt's watchdog (src/common/watchdog.ts): a child of the CLI that
+ * outlives its services by design, until the CLI releases them or ends.
+ */
+function isWatchdog(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes("Leak Hunt's watchdog");
+  } catch {
+    return false;
+  }
 }

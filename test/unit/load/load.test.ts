@@ -7,11 +7,11 @@ import {
   LoadProfileError,
   NonLoopbackTargetError,
   expandPath,
-  isLoopbackHost,
   runLoad,
   seededRandom,
   weightedPicker,
 } from '../../../src/load';
+import { isLoopbackHost } from '../../../src/common/loopback';
 import { freePort } from '../../../src/inspector/launch';
 
 interface Recorded {
