@@ -22,9 +22,10 @@ export function registerImportPack(services: ExtensionServices): void {
 }
 
 /**
- * Imports an exercise pack (.zip) into the extension's storage as a set of its own. The pack is
- * hostile input: `unpackPack` checks everything in memory before writing a byte, into a staging
- * folder first; only then is it moved under its set's name.
+ * Imports an exercise pack (.zip), for learners or for graders, into the extension's storage as
+ * a set of its own. The pack is hostile input: `unpackPack` checks everything in memory before
+ * writing a byte, into a staging folder first; only then is it moved under its set's name. Its
+ * origin (recorded by `unpackPack`) keeps its commands held until the user allows them.
  */
 async function importPack(
   services: ExtensionServices,
@@ -74,12 +75,17 @@ async function importPack(
     await rename(staging, folder);
   }
   services.library.refresh();
+  const kind =
+    result.kind === 'learners'
+      ? "a learners' pack (no solutions)"
+      : "a graders' pack (with reference solutions)";
   services.log.info(
     'exercises',
-    `Imported ${result.set.name} ${result.set.version} (${result.files} files) into ${folder}`,
+    `Imported ${result.set.name} ${result.set.version}, ${kind}, ${result.files} files, sha256 ${result.origin.packSha256}, into ${folder}`,
   );
   void vscode.window.showInformationMessage(
-    `Imported "${result.set.name}" with ${result.set.exercises.length} exercise(s).`,
+    `Imported "${result.set.name}" ${result.set.version}: ${kind} with ${result.set.exercises.length} exercise(s). ` +
+      'Leak Hunt shows its commands and asks before the first one runs.',
   );
   return folder;
 }

@@ -86,11 +86,12 @@ test('the schema and the TypeScript manifest type name the same fields', () => {
       service: 'api',
       requests: [{ service: 'api', method: 'GET', path: '/' }],
       warmup: 1,
-      step: 2,
-      thresholdBytesPerRequest: 3,
+      step: 100,
+      thresholdBytesPerRequest: 2048,
     },
     setup: { command: 'node build.js' },
     solution: 'solution',
+    points: { perTest: 2, check: 10 },
   };
   assert.deepEqual(manifestProblems(full), []);
   const schema = JSON.parse(
@@ -123,7 +124,7 @@ test('a broken manifest is refused with every problem and its JSON pointer', asy
 
 test('requests and the check must name declared services', () => {
   const manifest = fixtureManifest();
-  manifest.check = { service: 'ghost', warmup: 1, step: 1, thresholdBytesPerRequest: 1 };
+  manifest.check = { service: 'ghost', warmup: 1, step: 200, thresholdBytesPerRequest: 1000 };
   manifest.services = [
     { name: 'echo', entry: 'server.js' },
     { name: 'echo', entry: 'other.js' },

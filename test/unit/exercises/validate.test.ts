@@ -51,16 +51,16 @@ test('an exercise with missing files is invalid before anything runs', async () 
   assert.match(io.stdout.join('\n'), /INVALID[\s\S]*\/solution: folder solution is missing/);
 });
 
-test('pack and unpack round-trip from the command line; a hostile pack exits 1 with one line', async () => {
+test('pack and unpack round-trip from the command line; a hostile pack exits 2 with one line', async () => {
   const pack = join(work, 'mini.zip');
   const io = captureIo({ cwd: work });
-  assert.equal(await runCli(['pack', fixtureSet, '-o', pack], io), 0);
-  assert.match(io.stdout.join('\n'), /solution files for graders/);
+  assert.equal(await runCli(['pack', fixtureSet, '--graders', '-o', pack], io), 0);
+  assert.match(io.stdout.join('\n'), /graders' pack, 1 solution files/);
   assert.equal(await runCli(['unpack', pack, join(work, 'unpacked')], captureIo({ cwd: work })), 0);
   const bad = join(work, 'bad.zip');
   writeFileSync(bad, 'not a zip');
   const badIo = captureIo({ cwd: work });
-  assert.equal(await runCli(['unpack', bad, join(work, 'never')], badIo), 1);
+  assert.equal(await runCli(['unpack', bad, join(work, 'never')], badIo), 2);
   assert.equal(badIo.stderr.length, 1);
   assert.match(badIo.stderr[0]!, /pack rejected: not a readable zip/);
 });
