@@ -102,6 +102,9 @@ export class ExplorerApp {
       case 'marker':
         this.live.addMarker(message.service, message.marker);
         break;
+      case 'load':
+        this.header.setLoad(message.load);
+        break;
       case 'suspects':
         // Pushed after a Find leak the user started: show it.
         this.suspects.setResult(message.result);
@@ -127,6 +130,7 @@ export class ExplorerApp {
     this.header.setTitle(message.title);
     document.title = message.title;
     this.header.setCanRun(message.canRun);
+    this.header.setLoad(message.load);
     this.live.reset(message.services);
     this.summary.invalidate();
     this.comparison.invalidate();

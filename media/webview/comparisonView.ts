@@ -1,4 +1,5 @@
 import type { ClassDelta, ExplorerSelection, SnapshotInfo } from '../../src/extension/protocol';
+import type { SnapshotMismatch } from '../../src/heap/results';
 import { el, emptyState, labelledSelect, setOptions, setBusy } from './dom';
 import { formatBytes, formatCount, formatSigned } from './format';
 import type { HostClient } from './hostClient';
@@ -15,6 +16,15 @@ function tone(value: number): string | undefined {
   return undefined;
 }
 
+/** Why a comparison of these two snapshots means nothing, as the engine found it. */
+function mismatchText(mismatch: SnapshotMismatch): string {
+  return mismatch.kind === 'different-processes'
+    ? 'These snapshots come from different processes. V8 object ids only compare within one ' +
+        'process, so this comparison is meaningless: compare two snapshots of the same running service.'
+    : 'The baseline was taken after the target, so every object freed in between shows as new. ' +
+        'Swap them: the baseline is the older snapshot.';
+}
+
 /** The Comparison tab: per-class deltas between a baseline and a target snapshot. */
 export class ComparisonView {
   readonly element: HTMLElement;
@@ -25,6 +35,7 @@ export class ComparisonView {
   private readonly same: HTMLElement;
   private readonly pickers: HTMLElement;
   private readonly waiting: HTMLElement;
+  private readonly mismatch: HTMLElement;
   private snapshots: readonly SnapshotInfo[] = [];
   private shownKey: string | undefined;
 
@@ -91,7 +102,17 @@ export class ComparisonView {
       'Take a snapshot, drive some load (Start load), then take another: the comparison shows which classes grew.',
     );
     this.waiting = el('div', 'view-status');
-    this.element.append(this.empty, this.pickers, this.same, this.waiting, this.table.element);
+    this.mismatch = el('p', 'verdict verdict-leak comparison-mismatch');
+    this.mismatch.setAttribute('role', 'alert');
+    this.mismatch.hidden = true;
+    this.element.append(
+      this.empty,
+      this.pickers,
+      this.same,
+      this.waiting,
+      this.mismatch,
+      this.table.element,
+    );
   }
 
   /** Tells the view whether its tab is visible; it only fetches while visible. */
@@ -151,10 +172,23 @@ export class ComparisonView {
     const key = valid ? `${baselineId}\u0000${targetId}` : undefined;
     if (key === this.shownKey) return;
     this.shownKey = key;
+    this.mismatch.hidden = true;
     this.table.setSource(
       valid
-        ? (query, start, count) =>
-            this.client.request('comparisonPage', { baselineId, targetId, ...query, start, count })
+        ? async (query, start, count) => {
+            const page = await this.client.request('comparisonPage', {
+              baselineId,
+              targetId,
+              ...query,
+              start,
+              count,
+            });
+            // Rows still show: they are what the engine computed, under the warning's caveat.
+            if (this.shownKey !== key) return page;
+            this.mismatch.textContent = page.mismatch ? mismatchText(page.mismatch) : '';
+            this.mismatch.hidden = !page.mismatch;
+            return page;
+          }
         : undefined,
     );
   }

@@ -3,19 +3,8 @@
 const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
-const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** Bytes as B / KB / MB / GB (1024-based, one decimal), like DevTools' memory panel. */
-export function formatBytes(value: number): string {
-  let scaled = Math.abs(value);
-  let unit = 0;
-  while (scaled >= 1024 && unit < units.length - 1) {
-    scaled /= 1024;
-    unit++;
-  }
-  const sign = value < 0 ? '\u2212' : '';
-  return `${sign}${unit === 0 ? whole.format(scaled) : oneDecimal.format(scaled)} ${units[unit]}`;
-}
+// Bytes look the same in the page as in the terminal: one formatter for both.
+export { formatBytes } from '../../src/common/format';
 
 /** A count with thousands separators. */
 export function formatCount(value: number): string {

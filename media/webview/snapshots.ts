@@ -1,4 +1,9 @@
-import type { ExplorerCommand, SnapshotInfo, SnapshotState } from '../../src/extension/protocol';
+import type {
+  ExplorerCommand,
+  LoadState,
+  SnapshotInfo,
+  SnapshotState,
+} from '../../src/extension/protocol';
 import { el, icon, iconButton } from './dom';
 import { formatBytes, formatTime } from './format';
 
@@ -26,6 +31,7 @@ export function stillCapturing(
 /** How a snapshot reads in a picker. */
 export function snapshotOption(snapshot: SnapshotInfo): { value: string; label: string } {
   const parts = [snapshot.label, formatTime(snapshot.takenAt), formatBytes(snapshot.sizeBytes)];
+  if (snapshot.service) parts.splice(1, 0, snapshot.service);
   if (snapshot.state === 'parsing') parts.push('parsing');
   return { value: snapshot.id, label: parts.join(' · ') };
 }
@@ -69,16 +75,40 @@ const commands: readonly {
 const disabledReason =
   'Needs a running session in a trusted workspace: start the services first (Leak Hunt: Start Services).';
 
+/** Why a command cannot run now, or undefined when it can. */
+function blockedReason(
+  spec: (typeof commands)[number],
+  canRun: boolean,
+  load: LoadState,
+): string | undefined {
+  if (!spec.live) return undefined;
+  if (!canRun) return disabledReason;
+  switch (spec.command) {
+    case 'startLoad':
+      if (load === 'running') return 'Load is already running: stop it first.';
+      if (load === 'unavailable')
+        return 'An attached process has no load profile: drive it with your own traffic.';
+      return undefined;
+    case 'stopLoad':
+      return load === 'running' ? undefined : 'No load is running.';
+    default:
+      return undefined;
+  }
+}
+
 /**
  * The header: title, command buttons and the snapshot list with per-snapshot progress and
- * errors. Live commands are `aria-disabled` (still focusable, so the tooltip explains why).
+ * errors. Commands that cannot run now are `aria-disabled` (still focusable, so the tooltip
+ * explains why): live ones without a running session, Start load while load runs, Stop load
+ * while none does.
  */
 export class SnapshotHeader {
   readonly element: HTMLElement;
   private readonly title: HTMLElement;
-  private readonly buttons: { button: HTMLButtonElement; live: boolean }[] = [];
+  private readonly buttons: { button: HTMLButtonElement; spec: (typeof commands)[number] }[] = [];
   private readonly list: HTMLElement;
   private canRun = false;
+  private load: LoadState = 'unavailable';
   /** What each snapshot's list item was rendered from, to skip unchanged ones. */
   private rendered = new Map<string, { key: string; element: HTMLElement }>();
 
@@ -98,14 +128,14 @@ export class SnapshotHeader {
       button.addEventListener('click', () => {
         if (button.getAttribute('aria-disabled') !== 'true') this.onCommand(spec.command);
       });
-      this.buttons.push({ button, live: spec.live });
+      this.buttons.push({ button, spec });
       toolbar.append(button);
     }
     top.append(this.title, toolbar);
     this.list = el('ul', 'snapshot-list');
     this.list.setAttribute('aria-label', 'Snapshots');
     this.element.append(top, this.list);
-    this.setCanRun(false);
+    this.renderButtons();
   }
 
   setTitle(title: string): void {
@@ -114,10 +144,19 @@ export class SnapshotHeader {
 
   setCanRun(canRun: boolean): void {
     this.canRun = canRun;
-    for (const { button, live } of this.buttons) {
-      const disabled = live && !this.canRun;
-      button.setAttribute('aria-disabled', String(disabled));
-      button.title = disabled ? disabledReason : (button.textContent ?? '');
+    this.renderButtons();
+  }
+
+  setLoad(load: LoadState): void {
+    this.load = load;
+    this.renderButtons();
+  }
+
+  private renderButtons(): void {
+    for (const { button, spec } of this.buttons) {
+      const reason = blockedReason(spec, this.canRun, this.load);
+      button.setAttribute('aria-disabled', String(reason !== undefined));
+      button.title = reason ?? button.textContent ?? '';
     }
   }
 
@@ -159,8 +198,8 @@ export class SnapshotHeader {
       line.append(open);
     } else line.append(el('span', 'snapshot-label', snapshot.label));
     const details = [formatTime(snapshot.takenAt)];
+    if (snapshot.service) details.unshift(snapshot.service);
     if (snapshot.sizeBytes > 0) details.push(formatBytes(snapshot.sizeBytes));
-    if (snapshot.service) details.push(snapshot.service);
     line.append(
       el('span', 'muted', details.join(' · ')),
       el('span', 'snapshot-state', stateText[snapshot.state]),

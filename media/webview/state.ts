@@ -1,9 +1,14 @@
-import type { ClassDelta, ExplorerView, SortOrder, SummaryRow } from '../../src/extension/protocol';
+import type {
+  ClassDelta,
+  ExplorerView,
+  SortOrder,
+  ClassSummary,
+} from '../../src/extension/protocol';
 
 /** What the page keeps across hide/show through `vscode.setState` (plain JSON). */
 export interface UiState {
   view: ExplorerView;
-  summary: { snapshotId?: string; sort: SortOrder<keyof SummaryRow>; filter: string };
+  summary: { snapshotId?: string; sort: SortOrder<keyof ClassSummary>; filter: string };
   comparison: {
     baselineId?: string;
     targetId?: string;
@@ -14,7 +19,12 @@ export interface UiState {
 }
 
 const views: readonly ExplorerView[] = ['live', 'summary', 'comparison', 'suspects'];
-const summaryColumns: readonly (keyof SummaryRow)[] = ['name', 'count', 'selfSize', 'retainedSize'];
+const summaryColumns: readonly (keyof ClassSummary)[] = [
+  'name',
+  'count',
+  'selfSize',
+  'retainedSize',
+];
 const deltaColumns: readonly (keyof ClassDelta)[] = [
   'name',
   'newCount',

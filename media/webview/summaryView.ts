@@ -1,4 +1,4 @@
-import type { ExplorerSelection, SnapshotInfo, SummaryRow } from '../../src/extension/protocol';
+import type { ExplorerSelection, SnapshotInfo, ClassSummary } from '../../src/extension/protocol';
 import { el, emptyState, labelledSelect, setOptions, setBusy } from './dom';
 import { formatBytes, formatCount } from './format';
 import type { HostClient } from './hostClient';
@@ -6,13 +6,13 @@ import { PagedTable, type TableQuery } from './pagedTable';
 import { pick, snapshotOption, stillCapturing, usableSnapshots } from './snapshots';
 import type { UiState } from './state';
 
-type SummaryKey = keyof SummaryRow;
+type SummaryKey = keyof ClassSummary;
 
 /** The Summary tab: one snapshot's classes, like DevTools' Summary view, paged from the host. */
 export class SummaryView {
   readonly element: HTMLElement;
   private readonly snapshotSelect: HTMLSelectElement;
-  private readonly table: PagedTable<SummaryRow, SummaryKey>;
+  private readonly table: PagedTable<ClassSummary, SummaryKey>;
   private readonly empty: HTMLElement;
   private readonly picker: HTMLElement;
   private readonly waiting: HTMLElement;
@@ -30,7 +30,7 @@ export class SummaryView {
     this.snapshotSelect.addEventListener('change', () => this.choose(this.snapshotSelect.value));
     this.picker = el('div', 'view-toolbar');
     this.picker.append(field);
-    this.table = new PagedTable<SummaryRow, SummaryKey>({
+    this.table = new PagedTable<ClassSummary, SummaryKey>({
       id: 'summary-table',
       label: 'Classes in the snapshot',
       noun: 'classes',

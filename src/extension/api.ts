@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { SourceLocation } from './protocol';
 import type { ExtensionServices } from './services';
-import type { TestTotals } from '../testing/nodeTestReport';
+import type { TestTotals } from '../exercises/testReport';
 
 /**
  * What `activate` returns to other extensions and to the integration tests: the services, and

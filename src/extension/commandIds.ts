@@ -10,12 +10,16 @@ export interface CommandSignatures {
     setId?: string;
     exerciseId?: string;
     destination?: string;
+    confirm?: boolean;
     open?: 'newWindow' | 'currentWindow' | 'none';
   }) => string | undefined;
   'leakHunt.resetExercise': (args?: { confirm?: boolean }) => void;
   'leakHunt.showScenario': () => void;
-  /** Resolves to the names of the services started. */
-  'leakHunt.startServices': () => string[] | undefined;
+  /**
+   * Resolves to the names of the services started. `restart` (the prompt after a code change)
+   * also runs the exercise's setup step again first, when it has one (a build).
+   */
+  'leakHunt.startServices': (args?: { restart?: boolean }) => string[] | undefined;
   'leakHunt.stopServices': () => void;
   'leakHunt.startLoad': (args?: { count?: number; rate?: number; concurrency?: number }) => unknown;
   'leakHunt.stopLoad': () => void;

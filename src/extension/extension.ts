@@ -5,10 +5,12 @@ import type { LeakHuntApi } from './api';
 import { CodeRuns } from './codeRuns';
 import { registerCommand } from './commands';
 import { ExercisesProvider } from './exercises/exercisesView';
+import { PackConsent } from './exercises/consent';
 import { registerHints } from './exercises/hints';
 import { registerImportPack } from './exercises/importPack';
 import { CurrentExercise, ExerciseLibrary } from './exercises/library';
 import { registerExerciseCommands } from './exercises/openExercise';
+import { registerWalkthroughProgress } from './exercises/walkthrough';
 import { registerExplorer } from './explorer/explorerCommands';
 import { openSource } from './explorer/openSource';
 import { SnapshotRegistry } from './explorer/snapshots';
@@ -19,6 +21,7 @@ import type { ExtensionServices } from './services';
 import { registerSessionCommands } from './session/sessionCommands';
 import { SessionManager } from './session/sessionManager';
 import { registerSessionView } from './session/sessionView';
+import { registerRestartPrompt } from './session/restartPrompt';
 import { registerStatusBar } from './session/statusBar';
 import { registerTesting } from './testing/testController';
 
@@ -39,10 +42,12 @@ export function activate(context: vscode.ExtensionContext): LeakHuntApi | undefi
     registerImportPack(services);
     registerSessionCommands(services);
     registerSessionView(services);
+    registerRestartPrompt(services);
     registerStatusBar(services);
     registerExplorer(services);
     const tests = registerTesting(services);
     registerProgress(services);
+    registerWalkthroughProgress(services);
     context.subscriptions.push(registerCommand(log, 'leakHunt.showLog', () => log.show()));
     void services.currentExercise
       .detect()
@@ -73,8 +78,20 @@ function createServices(context: vscode.ExtensionContext, log: Logger): Extensio
   );
   const progress = new ProgressTracking(join(storage, 'progress'), library, log);
   const runs = new CodeRuns();
+  const consent = new PackConsent(context.globalState, library.packsDir, log);
   context.subscriptions.push(library, currentExercise, sessions, snapshots, heap, progress, runs);
-  return { context, log, library, currentExercise, sessions, snapshots, heap, progress, runs };
+  return {
+    context,
+    log,
+    library,
+    currentExercise,
+    sessions,
+    snapshots,
+    heap,
+    progress,
+    runs,
+    consent,
+  };
 }
 
 function registerExercises(services: ExtensionServices): void {

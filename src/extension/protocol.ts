@@ -4,17 +4,20 @@
  * tables) is never pushed whole: the webview asks for pages through `request` messages and the
  * host answers with `response` carrying the same id.
  */
-import type { Page, SortOrder } from '../heap/protocol';
-import type { ClassDelta, LeakSuspect, SourceLocation } from '../heap/results';
+import type { ComparisonPage, Page, SortOrder } from '../heap/protocol';
+import type { ClassDelta, ClassSummary, LeakSuspect, SourceLocation } from '../heap/results';
+import type { HeapSample } from '../inspector/heapSample';
 
-export type { ClassDelta, LeakSuspect, Page, SortOrder, SourceLocation };
-
-export interface SummaryRow {
-  name: string;
-  count: number;
-  selfSize: number;
-  retainedSize: number;
-}
+export type {
+  ClassDelta,
+  ClassSummary,
+  ComparisonPage,
+  HeapSample,
+  LeakSuspect,
+  Page,
+  SortOrder,
+  SourceLocation,
+};
 
 export type SnapshotState = 'capturing' | 'parsing' | 'ready' | 'error';
 
@@ -31,14 +34,6 @@ export interface SnapshotInfo {
   /** 0..1 while capturing or parsing. */
   progress?: number;
   error?: string;
-}
-
-export interface HeapSample {
-  /** Epoch milliseconds. */
-  time: number;
-  usedHeap: number;
-  totalHeap: number;
-  rss: number;
 }
 
 export type ServiceState = 'starting' | 'running' | 'stopped' | 'crashed';
@@ -84,13 +79,13 @@ export interface HostRequests {
   summaryPage: {
     params: {
       snapshotId: string;
-      sort: SortOrder<keyof SummaryRow>;
+      sort: SortOrder<keyof ClassSummary>;
       /** Case-insensitive substring of the class name; empty for all. */
       filter: string;
       start: number;
       count: number;
     };
-    result: Page<SummaryRow>;
+    result: Page<ClassSummary>;
   };
   comparisonPage: {
     params: {
@@ -101,7 +96,8 @@ export interface HostRequests {
       start: number;
       count: number;
     };
-    result: Page<ClassDelta>;
+    /** With `mismatch` when the two are not from one process in this order. */
+    result: ComparisonPage;
   };
   findLeaks: {
     params: { baselineId: string; targetId: string; finalId: string };
@@ -121,6 +117,12 @@ export interface ShownError {
   nextStep?: string;
 }
 
+/**
+ * Whether the page's Start load / Stop load apply: `unavailable` without a session whose services
+ * Leak Hunt started (an attached process has no load profile).
+ */
+export type LoadState = 'idle' | 'running' | 'unavailable';
+
 /** Commands the webview can ask the extension to run (buttons in the page). */
 export type ExplorerCommand =
   'takeSnapshot' | 'findLeak' | 'startLoad' | 'stopLoad' | 'openSnapshot';
@@ -137,7 +139,10 @@ export type ToWebview =
       suspects?: SuspectsResult;
       /** False in untrusted workspaces or with no live session: live actions are disabled. */
       canRun: boolean;
+      load: LoadState;
     }
+  /** Load started or ended (or became unavailable). */
+  | { type: 'load'; load: LoadState }
   | { type: 'snapshots'; snapshots: SnapshotInfo[] }
   /** New samples, appended to the service's series. */
   | { type: 'samples'; service: string; samples: HeapSample[] }

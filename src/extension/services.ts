@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { CodeRuns } from './codeRuns';
+import type { PackConsent } from './exercises/consent';
 import type { ExerciseStatus } from './exercises/exercisesView';
 import type { CurrentExercise, ExerciseLibrary } from './exercises/library';
 import type { HeapAnalysis } from './explorer/heapAnalysis';
@@ -43,4 +44,6 @@ export interface ExtensionServices {
   progress: ProgressRecorder;
   /** Setup steps, test runs and leak checks in progress. */
   runs: CodeRuns;
+  /** Holds an imported pack's commands until the user allowed them. */
+  consent: PackConsent;
 }

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { resolveExercisesFolder } from './exercises/destination';
 
 export interface LoadDefaults {
   rate: number;
@@ -12,6 +12,7 @@ export interface LoadDefaults {
 export interface Settings {
   /** Node executable for services, setup and tests. */
   nodePath: string;
+  /** Absolute: where Open Exercise creates exercise folders. */
   exercisesFolder: string;
   samplingIntervalMs: number;
   /** Empty means "the default place for this workspace". */
@@ -24,8 +25,7 @@ export function readSettings(): Settings {
   const load = config.get<Partial<LoadDefaults>>('defaultLoad') ?? {};
   return {
     nodePath: config.get<string>('nodePath')?.trim() || 'node',
-    exercisesFolder:
-      config.get<string>('exercisesFolder')?.trim() || join(homedir(), 'leak-hunt-exercises'),
+    exercisesFolder: resolveExercisesFolder(config.get<string>('exercisesFolder') ?? '', homedir()),
     samplingIntervalMs: clamp(config.get<number>('samplingIntervalMs') ?? 500, 100, 10_000),
     snapshotFolder: config.get<string>('snapshotFolder')?.trim() ?? '',
     defaultLoad: {

@@ -1,9 +1,12 @@
 import { PROGRESS_SCHEMA_VERSION, iso, type ExerciseProgress } from './model';
 
-/** Who the export is about; given by the caller (the editor knows the machine id). */
+/**
+ * Who the export is about; given by the caller (the editor knows the machine id, when the host
+ * has a real one).
+ */
 export interface ExportIdentity {
   learner: string;
-  machineId: string;
+  machineId?: string;
 }
 
 /** The JSON an instructor collects: the whole model plus who and when. */
@@ -23,7 +26,7 @@ export function exportProgressJson(
     schemaVersion: PROGRESS_SCHEMA_VERSION,
     exportedAt: iso(now),
     learner: identity.learner,
-    machineId: identity.machineId,
+    ...(identity.machineId ? { machineId: identity.machineId } : {}),
     exercises: [...exercises],
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -55,7 +58,7 @@ export function exportProgressCsv(
   exercises: readonly ExerciseProgress[],
   identity?: ExportIdentity,
 ): string {
-  const who = identity ? [identity.learner, identity.machineId] : [];
+  const who = identity ? [identity.learner, identity.machineId ?? ''] : [];
   const header = [...(identity ? ['learner', 'machine id'] : []), ...CSV_COLUMNS];
   const rows = exercises.map((p) => {
     const lastRun = p.testRuns.at(-1);

@@ -6,21 +6,16 @@ import * as vscode from 'vscode';
 import type { LeakHuntApi } from '../../src/extension/api';
 import type { SuspectsResult } from '../../src/extension/protocol';
 import { applySolution } from '../../src/exercises/workspace';
-
-/** The shim saves a workbench screenshot when a test logs this marker. */
-function screenshot(label: string): void {
-  console.log(`__screenshot__:${label}`);
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { click, pause, screenshot, screenshotInThemes, waitFor } from './workbench';
 
 function measure(label: string, started: number): void {
   console.log(`[measure] ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-// One learner, one exercise, start to finish: each step builds on the one before.
+// One learner, one exercise, start to finish: each step builds on the one before. With the
+// code-server host (trustOnHost.sh) the window is what a new learner gets once Open Exercise has
+// made the exercise folder and opened it: workspace trust on, the folder not trusted yet, and
+// `leakHunt.exercisesFolder` at its parent folder.
 suite('A learner hunts the leak in "User sessions"', () => {
   let api: LeakHuntApi;
   let workspace: string;
@@ -40,21 +35,42 @@ suite('A learner hunts the leak in "User sessions"', () => {
     await vscode.commands.executeCommand('leakHunt.stopServices');
   });
 
-  test('opens the exercise into the workspace and reads the scenario', async () => {
-    const destination = await vscode.commands.executeCommand<string>('leakHunt.openExercise', {
-      exerciseId: 'user-sessions',
-      destination: workspace,
-      open: 'none',
-    });
-    assert.equal(destination, workspace);
-    assert.equal(api.services.currentExercise.value?.exercise.manifest.id, 'user-sessions');
+  test('Open Exercise puts the exercise in the exercises folder and shows the scenario', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.leakHunt');
+    await pause(1500);
+    await screenshotInThemes('0-exercises');
+    // A click on the row runs this command with these arguments, then asks "Open … in <folder>?"
+    // in a modal; `confirm: false` is that question's "Open" (the test host refuses dialogs).
+    const destination = await vscode.commands.executeCommand<string>('leakHunt.openExercise', {
+      setId: 'exercises',
+      exerciseId: 'user-sessions',
+      confirm: false,
+    });
+    assert.equal(destination, workspace, 'the fresh folder under leakHunt.exercisesFolder');
+    assert.equal(api.services.currentExercise.value?.exercise.manifest.id, 'user-sessions');
     await pause(1500);
     screenshot('1-opened');
   });
 
-  test('starts the services under the inspector', async () => {
-    const names = await vscode.commands.executeCommand<string[]>('leakHunt.startServices');
+  test('Start Services in the new, untrusted folder starts them once the folder is trusted', async () => {
+    const started = Promise.resolve(
+      vscode.commands.executeCommand<string[]>('leakHunt.startServices'),
+    );
+    if (vscode.workspace.isTrusted) {
+      console.log('[note] workspace trust is off in this host (test-electron): nothing to trust');
+    } else {
+      await pause(1500);
+      assert.equal(api.services.sessions.current, undefined, 'nothing runs before trust');
+      await screenshotInThemes('2-untrusted-session');
+      // Start Services brought up VS Code's trust prompt ("Trust Folder & Continue"), which the
+      // test host refuses to show; trust goes through the trust editor's Trust button instead, and the
+      // pending Start Services goes on by itself, as it does after the prompt.
+      await vscode.commands.executeCommand('workbench.trust.manage');
+      click({ button: 'Trust' });
+      await waitFor('the folder to be trusted', () => vscode.workspace.isTrusted, 30_000);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+    const names = await started;
     assert.deepEqual([...(names ?? [])].sort(), ['catalogue', 'user', 'web']);
     await pause(1500);
     screenshot('2-services');
@@ -113,6 +129,25 @@ suite('A learner hunts the leak in "User sessions"', () => {
     assert.match(line, /activeSessionsCache|sessionRecord/);
     await pause(1000);
     screenshot('5-source');
+  });
+
+  test('a revealed hint opens in full, and its row in the Hints view opens it again', async () => {
+    const hint = await vscode.commands.executeCommand<string>('leakHunt.revealNextHint', {
+      confirm: false,
+    });
+    assert.ok(hint);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.scheme, 'leakhunt-hints');
+    assert.ok(editor.document.getText().includes(hint), 'the whole hint is in the document');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('leakHunt.hints.focus');
+    click({ treeItem: `1. ${hint.slice(0, 40)}` });
+    await waitFor(
+      'the hint row to open the hint',
+      () => vscode.window.activeTextEditor?.document.uri.scheme === 'leakhunt-hints',
+    );
+    await pause(1000);
+    await screenshotInThemes('5-hint');
   });
 
   test('applies the reference fix, and the tests and the leak check pass', async () => {

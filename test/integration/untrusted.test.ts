@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LeakHuntApi } from '../../src/extension/api';
 
-// Runs in a folder VS Code opened in Restricted Mode: start it through untrustedHost.sh, which
+// Runs in a folder VS Code opened in Restricted Mode: start it through trustOnHost.sh, which
 // leaves workspace trust on (the usual launchers turn it off).
 
 function pause(ms: number): Promise<void> {
@@ -41,16 +41,34 @@ function recordWarnings(): { shown: ShownWarning[]; dispose(): void } {
   return { shown, dispose: () => (window.showWarningMessage = original) };
 }
 
+/**
+ * Leak Hunt brings up VS Code's own trust prompt by asking for tasks (see src/extension/trust.ts).
+ * The test host refuses to show dialogs while extension tests run, so that prompt cannot appear
+ * here: this records each request and answers it as VS Code does when the learner picks Cancel
+ * (no tasks, workspace still untrusted).
+ */
+function answerTrustPromptsWithCancel(): { asked: vscode.TaskFilter[]; dispose(): void } {
+  const asked: vscode.TaskFilter[] = [];
+  const tasks = vscode.tasks as { fetchTasks: typeof vscode.tasks.fetchTasks };
+  const original = tasks.fetchTasks;
+  tasks.fetchTasks = (filter?: vscode.TaskFilter) => {
+    asked.push(filter ?? {});
+    return Promise.resolve([]);
+  };
+  return { asked, dispose: () => (tasks.fetchTasks = original) };
+}
+
 suite('In an untrusted workspace', () => {
   let api: LeakHuntApi;
   let warnings: ReturnType<typeof recordWarnings>;
+  let trustPrompts: ReturnType<typeof answerTrustPromptsWithCancel>;
   let hints: string[];
 
   suiteSetup(async () => {
     assert.equal(
       vscode.workspace.isTrusted,
       false,
-      'the test folder opened in Restricted Mode (run through test/integration/untrustedHost.sh)',
+      'the test folder opened in Restricted Mode (run through test/integration/trustOnHost.sh)',
     );
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test window has a workspace folder');
@@ -58,6 +76,7 @@ suite('In an untrusted workspace', () => {
     assert.ok(extension);
     api = await extension.activate();
     warnings = recordWarnings();
+    trustPrompts = answerTrustPromptsWithCancel();
     // Browsing: an exercise without a setup step opens into an untrusted folder.
     const destination = await vscode.commands.executeCommand<string>('leakHunt.openExercise', {
       exerciseId: 'user-sessions',
@@ -76,6 +95,7 @@ suite('In an untrusted workspace', () => {
 
   suiteTeardown(async () => {
     warnings?.dispose();
+    trustPrompts?.dispose();
     await vscode.commands.executeCommand('leakHunt.stopServices');
   });
 
@@ -110,8 +130,10 @@ suite('In an untrusted workspace', () => {
     return { warning: warnings.shown[before]!, result: await running };
   }
 
-  test('Start Services is refused with a warning that says why and offers to manage trust', async () => {
+  test('Start Services asks VS Code to prompt for trust and, when it is refused, says why', async () => {
+    const asked = trustPrompts.asked.length;
     const { warning, result } = await refusal('leakHunt.startServices', 'untrusted-start');
+    assert.equal(trustPrompts.asked.length, asked + 1, 'the trust prompt was asked for first');
     assert.match(warning.message, /will not start services in an untrusted workspace/);
     assert.match(warning.message, /still browse exercises and open heap snapshots/);
     assert.deepEqual(warning.actions, ['Manage Workspace Trust']);
@@ -139,6 +161,15 @@ suite('In an untrusted workspace', () => {
       confirm: false,
     });
     assert.equal(hint, hints[0]);
+    // The whole hint, in a read-only document that opens at it.
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'the revealed hint opened in an editor');
+    assert.equal(editor.document.uri.scheme, 'leakhunt-hints');
+    assert.ok(editor.document.getText().includes(hints[0]!), 'the document holds the full hint');
+    assert.equal(
+      editor.document.lineAt(editor.selection.active.line).text,
+      `## Hint 1 of ${hints.length}`,
+    );
     await vscode.commands.executeCommand('workbench.view.extension.leakHunt');
     await pause(1500);
     await screenshot('untrusted-reading');

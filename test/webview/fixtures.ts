@@ -7,7 +7,7 @@ import type {
   Page,
   SnapshotInfo,
   SortOrder,
-  SummaryRow,
+  ClassSummary,
   ToWebview,
 } from '../../src/extension/protocol';
 
@@ -57,7 +57,7 @@ export function pageOf<Row extends { name: string }>(
 }
 
 /** `count` more summary rows after the fixture's, so paging has pages to ask for. */
-export function manyClasses(count: number): SummaryRow[] {
+export function manyClasses(count: number): ClassSummary[] {
   const extra = Array.from({ length: count }, (_, i) => ({
     name: `Generated${String(i).padStart(4, '0')}`,
     count: i + 1,
@@ -91,13 +91,14 @@ export function init(overrides: Partial<Extract<ToWebview, { type: 'init' }>> = 
     snapshots: snapshots(),
     services: [],
     canRun: true,
+    load: 'idle',
     ...overrides,
   };
 }
 
 /** Responders over the fixtures for all three request kinds. */
 export const answers = {
-  summaryPage: (rows: readonly SummaryRow[]) => (params: HostRequests['summaryPage']['params']) =>
+  summaryPage: (rows: readonly ClassSummary[]) => (params: HostRequests['summaryPage']['params']) =>
     pageOf(rows, params),
   comparisonPage:
     (rows: readonly ClassDelta[]) => (params: HostRequests['comparisonPage']['params']) =>

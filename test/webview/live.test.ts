@@ -69,7 +69,7 @@ test('a chart per service with its legend values, state, slope and snapshot mark
     '31.9 MB',
     '74.3 MB',
   ]);
-  assert.equal(await card('user').locator('.slope-value').textContent(), '4,216 bytes/request');
+  assert.equal(await card('user').locator('.slope-value').textContent(), '4,216 B/request');
   assert.match((await card('web').locator('.service-state').textContent()) ?? '', /crashed/);
   assert.match(
     (await card('catalogue').locator('.service-slope').textContent()) ?? '',
@@ -87,6 +87,67 @@ test('a chart per service with its legend values, state, slope and snapshot mark
     });
   assert.ok(painted > 1000, `canvas painted ${painted} pixels`);
   await host.screenshot('live');
+});
+
+/**
+ * How much of the plot's height the line drawn in `rgb` spans, 0..1: pixels of that colour
+ * (within anti-aliasing) between the plot area's top and bottom.
+ */
+function verticalExtent(service: string, rgb: [number, number, number]): Promise<number> {
+  return card(service).evaluate((element, colour) => {
+    const canvas = element.querySelector('canvas')!;
+    const over = element.querySelector('.u-over')!.getBoundingClientRect();
+    const box = canvas.getBoundingClientRect();
+    const scale = canvas.width / box.width;
+    const top = Math.round((over.top - box.top) * scale);
+    const height = Math.round(over.height * scale);
+    const left = Math.round((over.left - box.left) * scale);
+    const width = Math.round(over.width * scale);
+    const data = canvas.getContext('2d')!.getImageData(left, top, width, height).data;
+    let first = -1;
+    let last = -1;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        const near =
+          Math.abs(data[i] - colour[0]) +
+            Math.abs(data[i + 1] - colour[1]) +
+            Math.abs(data[i + 2] - colour[2]) <
+            30 && data[i + 3] > 200;
+        if (!near) continue;
+        if (first < 0) first = y;
+        last = y;
+        break;
+      }
+    return first < 0 ? 0 : (last - first) / height;
+  }, rgb);
+}
+
+test('used heap and RSS have an axis each, so heap growth fills the chart', async () => {
+  // Dark+ charts: blue for used heap, purple for RSS. Used heap grows 20 → 31.9 MB while RSS
+  // sits at 60–74 MB: on one shared axis the heap line spanned a fifth of the height.
+  const heap = await verticalExtent('user', [55, 148, 255]);
+  const rss = await verticalExtent('user', [177, 128, 215]);
+  assert.ok(heap > 0.6, `the used heap line spans ${Math.round(heap * 100)}% of the plot`);
+  assert.ok(rss > 0.6, `the RSS line spans ${Math.round(rss * 100)}% of the plot`);
+  // A flat heap stays flat: its axis is never narrower than a fifth of its value.
+  const flat = await verticalExtent('catalogue', [55, 148, 255]);
+  assert.ok(flat < 0.05, `the flat heap line spans ${Math.round(flat * 100)}% of the plot`);
+});
+
+test('the live figures say they are read before GC, unlike the leak check', async () => {
+  assert.match(
+    (await host.page.locator('.live-note').textContent()) ?? '',
+    /before GC.*leak check and Find Leak measure after GC/,
+  );
+  assert.match(
+    (await card('user').locator('.service-slope').textContent()) ?? '',
+    /live, before GC/,
+  );
+  assert.match(
+    (await card('user').locator('.service-slope').getAttribute('title')) ?? '',
+    /after GC/,
+  );
 });
 
 test('appended samples, markers and service updates show up', async () => {
@@ -107,7 +168,7 @@ test('appended samples, markers and service updates show up', async () => {
     'S2',
     'S3',
   ]);
-  assert.equal(await card('user').locator('.slope-value').textContent(), '3,900 bytes/request');
+  assert.equal(await card('user').locator('.slope-value').textContent(), '3,900 B/request');
   assert.match((await card('user').locator('.service-state').textContent()) ?? '', /stopped/);
   // Hovering the chart shows the values under the cursor; leaving it, the newest again.
   const over = card('user').locator('.u-over');

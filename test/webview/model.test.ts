@@ -109,7 +109,7 @@ test('saved state is read defensively', () => {
 
 test('sizes and deltas format with units and a real minus sign', () => {
   assert.equal(formatBytes(0), '0 B');
-  assert.equal(formatBytes(1023), '1,023 B');
+  assert.equal(formatBytes(1023), '1023 B');
   assert.equal(formatBytes(1536), '1.5 KB');
   assert.equal(formatBytes(3252736), '3.1 MB');
   assert.equal(formatBytes(-2048), '\u22122 KB');

@@ -65,16 +65,46 @@ test('tabs move with the arrow keys, Home and End, and show their panel', async 
 
 test('header buttons post their commands', async () => {
   host.clearPosted();
-  for (const label of ['Take snapshot', 'Find leak', 'Start load', 'Stop load', 'Open snapshot'])
+  for (const label of ['Take snapshot', 'Find leak', 'Start load', 'Open snapshot'])
     await host.page.getByRole('button', { name: label, exact: true }).click();
+  await host.send({ type: 'load', load: 'running' });
+  await host.page.getByRole('button', { name: 'Stop load', exact: true }).click();
   assert.deepEqual(commands(), [
     'takeSnapshot',
     'findLeak',
     'startLoad',
-    'stopLoad',
     'openSnapshot',
+    'stopLoad',
   ]);
   await host.screenshot('shell-header');
+});
+
+test('Stop load is enabled only while load runs, Start load only while it does not', async () => {
+  const start = host.page.getByRole('button', { name: 'Start load', exact: true });
+  const stop = host.page.getByRole('button', { name: 'Stop load', exact: true });
+  const states = async (): Promise<string[]> => [
+    (await start.getAttribute('aria-disabled')) ?? '',
+    (await stop.getAttribute('aria-disabled')) ?? '',
+  ];
+  await host.send({ type: 'load', load: 'running' });
+  assert.deepEqual(await states(), ['true', 'false']);
+  assert.match((await start.getAttribute('title')) ?? '', /already running/);
+  await host.send({ type: 'load', load: 'idle' });
+  assert.deepEqual(await states(), ['false', 'true']);
+  assert.match((await stop.getAttribute('title')) ?? '', /no load is running/i);
+  host.clearPosted();
+  await stop.click({ force: true });
+  // An attached process has no load profile: neither applies.
+  await host.send({ type: 'load', load: 'unavailable' });
+  assert.deepEqual(await states(), ['true', 'true']);
+  assert.match((await start.getAttribute('title')) ?? '', /attached process/);
+  await start.click({ force: true });
+  assert.deepEqual(commands(), [], 'disabled buttons post nothing');
+  // init carries the state too (a page recreated while load runs).
+  await host.send(init({ load: 'running' }));
+  assert.deepEqual(await states(), ['true', 'false']);
+  await host.send({ type: 'load', load: 'idle' });
+  await host.screenshot('shell-header-idle');
 });
 
 test('live commands are disabled with a reason when canRun is false', async () => {

@@ -216,7 +216,7 @@ test("Find Leak's verdict stands above the suspects with its reason and advice, 
       },
     }),
   );
-  const verdict = host.page.locator('.verdict');
+  const verdict = host.page.locator('.suspects .verdict');
   assert.equal(await verdict.getAttribute('class'), 'verdict verdict-inconclusive');
   assert.equal(await verdict.locator('.verdict-title').textContent(), 'Inconclusive');
   assert.equal(await verdict.locator('.verdict-reason').textContent(), reason);
@@ -225,7 +225,7 @@ test("Find Leak's verdict stands above the suspects with its reason and advice, 
   // The verdict comes first, then the suspects.
   assert.deepEqual(
     await host.page
-      .locator('.verdict, .results-heading')
+      .locator('.suspects .verdict, .suspects .results-heading')
       .evaluateAll((all) => all.map((e) => e.className)),
     ['verdict verdict-inconclusive', 'results-heading'],
   );

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { Exercise } from '../../exercises/exercise';
+import type { CommandSignatures } from '../commandIds';
 import type { ExerciseLibrary, LibrarySet } from './library';
 
 export type ExerciseStatus = 'new' | 'inProgress' | 'solved';
 
 /**
  * Tree nodes. An exercise node carries `setId` and `exerciseId` because VS Code passes the node
- * itself to the inline "Open" action, and those are the arguments `leakHunt.openExercise` reads.
+ * itself to the inline "Open" action, and those are the arguments `leakHunt.openExercise` reads
+ * (a click on the row passes the same).
  */
 type Node =
   | { kind: 'set'; set: LibrarySet }
@@ -87,6 +89,14 @@ export class ExercisesProvider implements vscode.TreeDataProvider<Node>, vscode.
       .appendText(manifest.summary);
     item.iconPath = statusIcons[status];
     item.contextValue = 'exercise';
+    // A click (or Enter) on the row opens the exercise, as the inline button does.
+    item.command = {
+      command: 'leakHunt.openExercise',
+      title: 'Open Exercise',
+      arguments: [{ setId: node.set.id, exerciseId: manifest.id }] satisfies Parameters<
+        CommandSignatures['leakHunt.openExercise']
+      >,
+    };
     item.accessibilityInformation = {
       label: `${manifest.title}, ${manifest.difficulty}, ${manifest.minutes} minutes, ${statusLabels[status]}`,
     };

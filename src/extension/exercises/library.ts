@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { readCatalog, type Catalog } from '../../exercises/catalog';
 import { loadExercise, type Exercise } from '../../exercises/exercise';
 import { readWorkspaceMarker, type WorkspaceMarker } from '../../exercises/workspace';
+import { DisposableStore } from '../disposables';
 import type { Logger } from '../logger';
 
 export interface LibrarySet {
@@ -95,13 +96,13 @@ export class CurrentExercise implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<WorkspaceExercise | undefined>();
   readonly onDidChange = this.changed.event;
   private current: WorkspaceExercise | undefined;
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(
     private readonly library: ExerciseLibrary,
     private readonly log: Logger,
   ) {
-    this.subscriptions = [vscode.workspace.onDidChangeWorkspaceFolders(() => void this.detect())];
+    this.subscriptions.add(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.detect()));
   }
 
   get value(): WorkspaceExercise | undefined {
@@ -150,7 +151,7 @@ export class CurrentExercise implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
     this.changed.dispose();
   }
 }

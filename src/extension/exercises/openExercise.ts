@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Exercise } from '../../exercises/exercise';
@@ -7,6 +6,7 @@ import { registerCommand } from '../commands';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { ensureTrusted } from '../trust';
+import { freshFolder } from './destination';
 import { runExerciseSetup } from './setup';
 
 /** Arguments of `leakHunt.openExercise`; all optional, so tests and links can skip the dialogs. */
@@ -15,6 +15,11 @@ export interface OpenExerciseArgs {
   exerciseId?: string;
   /** Folder to create the exercise in (must be empty or missing). */
   destination?: string;
+  /**
+   * false: no question about the folder; a fresh one under `leakHunt.exercisesFolder` (what
+   * "Open" in the question picks).
+   */
+  confirm?: boolean;
   /** What to do with the folder afterwards; by default, ask unless it is already open. */
   open?: 'newWindow' | 'currentWindow' | 'none';
 }
@@ -73,28 +78,38 @@ async function pickExercise(
     : undefined;
 }
 
-/** A fresh folder under the exercises folder: `<id>`, then `<id>-2`, `<id>-3`… so no work is overwritten. */
-function freshFolder(parent: string, name: string): string {
-  for (let n = 1; ; n++) {
-    const candidate = join(parent, n === 1 ? name : `${name}-${n}`);
-    if (!existsSync(candidate) || readdirSync(candidate).length === 0) return candidate;
-  }
+type OpenIn = NonNullable<OpenExerciseArgs['open']>;
+
+function isOpenFolder(dir: string): boolean {
+  return vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === dir) ?? false;
 }
 
-async function chooseDestination(exercise: Exercise): Promise<string | undefined> {
+/**
+ * One modal question before anything is copied: where, and in which window. A modal, so the
+ * choice cannot slip into the notification centre while the files are copied. `undefined` for
+ * `open` means "ask once the folder is ready" (after Choose Folder…).
+ */
+async function askPlacement(
+  exercise: Exercise,
+): Promise<{ destination: string; open?: OpenIn } | undefined> {
   const parent = readSettings().exercisesFolder;
   const suggested = freshFolder(parent, exercise.manifest.id);
+  const here = isOpenFolder(suggested);
+  const buttons = here
+    ? ['Open', 'Choose Folder…']
+    : ['Open', 'Open in New Window', 'Choose Folder…'];
   const choice = await vscode.window.showInformationMessage(
     `Open "${exercise.manifest.title}" in ${suggested}?`,
     {
       modal: true,
       detail:
-        'Leak Hunt copies the exercise there; the reference solution and hints stay with Leak Hunt.',
+        'Leak Hunt copies the exercise there and opens the folder; the reference solution and hints stay with Leak Hunt. ' +
+        'Leak Hunt runs the exercise\'s services from that folder, so the first time you start them VS Code asks whether you trust it: choose "Trust Folder & Continue".',
     },
-    'Open',
-    'Choose Folder…',
+    ...buttons,
   );
-  if (choice === 'Open') return suggested;
+  if (choice === 'Open') return { destination: suggested, open: here ? 'none' : 'currentWindow' };
+  if (choice === 'Open in New Window') return { destination: suggested, open: 'newWindow' };
   if (choice !== 'Choose Folder…') return undefined;
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true,
@@ -104,7 +119,21 @@ async function chooseDestination(exercise: Exercise): Promise<string | undefined
     title: 'Folder to create the exercise in',
     defaultUri: vscode.Uri.file(parent),
   });
-  return picked?.[0] ? freshFolder(picked[0].fsPath, exercise.manifest.id) : undefined;
+  return picked?.[0]
+    ? { destination: freshFolder(picked[0].fsPath, exercise.manifest.id) }
+    : undefined;
+}
+
+/** Asked only when the folder was not chosen together with the window (a modal, see above). */
+async function askWindow(title: string, destination: string): Promise<OpenIn> {
+  const choice = await vscode.window.showInformationMessage(
+    `${title} is ready in ${destination}.`,
+    { modal: true, detail: 'Open the folder to start the exercise.' },
+    'Open in This Window',
+    'Open in New Window',
+  );
+  if (choice === 'Open in This Window') return 'currentWindow';
+  return choice === 'Open in New Window' ? 'newWindow' : 'none';
 }
 
 async function openExercise(
@@ -114,10 +143,19 @@ async function openExercise(
   const picked = await pickExercise(services, args);
   if (!picked) return undefined;
   const { exercise, setId } = picked;
-  const destination = args.destination ?? (await chooseDestination(exercise));
-  if (!destination) return undefined;
+  const asked =
+    args.destination === undefined && args.confirm !== false
+      ? await askPlacement(exercise)
+      : {
+          destination:
+            args.destination ?? freshFolder(readSettings().exercisesFolder, exercise.manifest.id),
+        };
+  if (!asked) return undefined;
+  const { destination } = asked;
   const setup = exercise.manifest.setup;
   if (setup && !(await ensureTrusted('run the exercise setup'))) return undefined;
+  // An imported pack's setup runs only once the user has seen its commands and allowed them.
+  if (setup && !(await services.consent.allows(exercise))) return undefined;
 
   await vscode.window.withProgress(
     {
@@ -134,30 +172,19 @@ async function openExercise(
   await services.progress.exerciseOpened(setId, exercise.manifest.id, exercise.manifest.title);
   services.log.info('exercises', `Opened ${exercise.manifest.id} in ${destination}`);
 
-  const uri = vscode.Uri.file(destination);
-  const alreadyOpen = vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === destination);
-  let open = args.open ?? (alreadyOpen ? 'none' : undefined);
-  if (!open) {
-    const choice = await vscode.window.showInformationMessage(
-      `${exercise.manifest.title} is ready in ${destination}.`,
-      'Open in This Window',
-      'Open in New Window',
-    );
-    open =
-      choice === 'Open in This Window'
-        ? 'currentWindow'
-        : choice === 'Open in New Window'
-          ? 'newWindow'
-          : 'none';
-  }
-  if (open === 'none') {
-    await services.currentExercise.detect();
-    await showScenario(services);
-  } else {
+  const alreadyOpen = isOpenFolder(destination);
+  const open =
+    args.open ??
+    asked.open ??
+    (alreadyOpen ? 'none' : await askWindow(exercise.manifest.title, destination));
+  if (open !== 'none') {
     // The scenario is shown when Leak Hunt activates in the opened folder (first visit only).
-    await vscode.commands.executeCommand('vscode.openFolder', uri, {
+    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(destination), {
       forceNewWindow: open === 'newWindow',
     });
+  } else if (alreadyOpen) {
+    await services.currentExercise.detect();
+    await showScenario(services);
   }
   return destination;
 }
@@ -182,6 +209,7 @@ async function resetCurrentExercise(services: ExtensionServices, confirm: boolea
   if (!current) throw new Error('This workspace holds no Leak Hunt exercise to reset.');
   // The exercise's setup step runs again afterwards: that is running code.
   if (!(await ensureTrusted('reset the exercise'))) return;
+  if (current.exercise.manifest.setup && !(await services.consent.allows(current.exercise))) return;
   if (confirm) {
     const choice = await vscode.window.showWarningMessage(
       `Reset "${current.exercise.manifest.title}" to its original files?`,

@@ -7,12 +7,15 @@ import {
   type ExplorerView,
   type FromWebview,
   type HostRequest,
+  type LoadState,
   type SuspectsResult,
   type ToWebview,
 } from '../protocol';
+import { DisposableStore } from '../disposables';
 import type { ExtensionServices } from '../services';
 import type { LiveSession } from '../session/liveSession';
 import { renderWebviewHtml } from '../webviewHtml';
+import { HeapSnapshotError } from '../../heap/errors';
 import { openSource } from './openSource';
 
 const commandFor: Record<ExplorerCommand, string> = {
@@ -34,13 +37,16 @@ export function explorerWebviewOptions(extensionUri: vscode.Uri): vscode.Webview
  * commands its buttons ask for. Disposed with its webview.
  */
 export class ExplorerController implements vscode.Disposable {
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private sessionSubscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
+  /** What follows the current live session; replaced when the session changes. */
+  private sessionSubscriptions = new DisposableStore();
   private ready = false;
   private readonly pendingRequests = new Map<number, AbortController>();
   private suspects: SuspectsResult | undefined;
   /** A view to show once the page says it is ready. */
   private queuedShow: Extract<ToWebview, { type: 'show' }> | undefined;
+  /** The load state the page was last told, so progress ticks do not resend it. */
+  private sentLoad: LoadState | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -60,10 +66,11 @@ export class ExplorerController implements vscode.Disposable {
       codiconsUri: asset('codicons', 'codicon.css'),
       title,
     });
-    this.subscriptions.push(
+    this.subscriptions.addAll(
       webview.onDidReceiveMessage((message: FromWebview) => void this.receiveSafely(message)),
       services.snapshots.onDidChange((snapshots) => this.post({ type: 'snapshots', snapshots })),
       services.sessions.onDidChangeSession((live) => this.followSession(live)),
+      services.sessions.onDidChangeState(() => this.sendLoad()),
       // Granting trust enables the page's live actions.
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.ready && this.sendInit()),
     );
@@ -90,10 +97,10 @@ export class ExplorerController implements vscode.Disposable {
   }
 
   private followSession(live: LiveSession | undefined): void {
-    for (const s of this.sessionSubscriptions) s.dispose();
-    this.sessionSubscriptions = [];
+    this.sessionSubscriptions.dispose();
+    this.sessionSubscriptions = new DisposableStore();
     if (live) {
-      this.sessionSubscriptions.push(
+      this.sessionSubscriptions.addAll(
         live.onDidSample(({ service, samples }) =>
           this.post({ type: 'samples', service, samples }),
         ),
@@ -116,7 +123,22 @@ export class ExplorerController implements vscode.Disposable {
       services: live?.series() ?? [],
       ...(this.suspects ? { suspects: this.suspects } : {}),
       canRun: vscode.workspace.isTrusted && (live?.isRunning ?? false),
+      load: this.loadState(),
     });
+    this.sentLoad = this.loadState();
+  }
+
+  private loadState(): LoadState {
+    const live = this.services.sessions.current;
+    if (!live?.isRunning || live.target.kind !== 'services') return 'unavailable';
+    return live.isLoadRunning ? 'running' : 'idle';
+  }
+
+  private sendLoad(): void {
+    const load = this.loadState();
+    if (!this.ready || load === this.sentLoad) return;
+    this.sentLoad = load;
+    this.post({ type: 'load', load });
   }
 
   private post(message: ToWebview): void {
@@ -234,7 +256,7 @@ export class ExplorerController implements vscode.Disposable {
       if (!this.pendingRequests.delete(id)) return;
       const message = error instanceof Error ? error.message : String(error);
       this.services.log.error('worker', `${request.method} failed`, error);
-      this.post({ type: 'response', id, err: { message, nextStep: nextStepFor(message) } });
+      this.post({ type: 'response', id, err: { message, nextStep: nextStepFor(error) } });
     } finally {
       // Re-announce the real states once parsing is over (the progress above was transient).
       this.post({ type: 'snapshots', snapshots: this.services.snapshots.list() });
@@ -249,16 +271,21 @@ export class ExplorerController implements vscode.Disposable {
   dispose(): void {
     for (const controller of this.pendingRequests.values()) controller.abort();
     this.pendingRequests.clear();
-    for (const s of [...this.subscriptions, ...this.sessionSubscriptions]) s.dispose();
+    this.subscriptions.dispose();
+    this.sessionSubscriptions.dispose();
   }
 }
 
-function nextStepFor(message: string): string | undefined {
-  if (/truncated|unexpected end/i.test(message))
-    return 'The file is incomplete. Take the snapshot again and let it finish.';
-  if (/ENOENT|no longer/i.test(message))
-    return 'The file is gone. Take or open the snapshot again.';
-  if (/not a heap snapshot|meta/i.test(message))
-    return 'Open a .heapsnapshot file written by Node, Chrome DevTools or Leak Hunt.';
-  return undefined;
+function nextStepFor(error: unknown): string | undefined {
+  if (!(error instanceof HeapSnapshotError)) return undefined;
+  switch (error.problem) {
+    case 'incomplete':
+      return 'The file is incomplete. Take the snapshot again and let it finish.';
+    case 'unreadable':
+      return 'The file is gone or cannot be read. Take or open the snapshot again.';
+    case 'not-a-snapshot':
+      return 'Open a .heapsnapshot file written by Node, Chrome DevTools or Leak Hunt.';
+    case 'malformed':
+      return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import type { DiffResult } from '../../heap/results';
 import type { SnapshotDiff } from '../../hunt/types';
-import type { ClassDelta, Page, SortOrder, SummaryRow } from '../protocol';
+import type { ClassDelta, ComparisonPage, Page, SortOrder, ClassSummary } from '../protocol';
 
 export interface AnalysisOptions {
   signal?: AbortSignal;
@@ -15,14 +15,14 @@ export interface AnalysisOptions {
 export interface HeapAnalysis {
   summaryPage(
     file: string,
-    query: { sort: SortOrder<keyof SummaryRow>; filter: string; start: number; count: number },
+    query: { sort: SortOrder<keyof ClassSummary>; filter: string; start: number; count: number },
     options?: AnalysisOptions,
-  ): Promise<Page<SummaryRow>>;
+  ): Promise<Page<ClassSummary>>;
   comparisonPage(
     files: { baseline: string; target: string },
     query: { sort: SortOrder<keyof ClassDelta>; filter: string; start: number; count: number },
     options?: AnalysisOptions,
-  ): Promise<Page<ClassDelta>>;
+  ): Promise<ComparisonPage>;
   findLeaks(
     files: { baseline: string; target: string; final: string },
     /** `scripts`: script id → file, from the live session that took the snapshots. */

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { ClassSummary, DiffResult } from '../../heap/results';
+import { HeapWorkerExitedError, SnapshotNotOpenError } from '../../heap/errors';
 import { HeapWorkerClient } from '../../heap/workerClient';
 import type { Logger } from '../logger';
-import type { ClassDelta, Page, SortOrder, SummaryRow } from '../protocol';
+import type { ClassDelta, ComparisonPage, Page, SortOrder } from '../protocol';
 import type { AnalysisOptions, HeapAnalysis } from './heapAnalysis';
 
 /**
@@ -41,10 +42,9 @@ export class WorkerHeapAnalysis implements HeapAnalysis {
     try {
       return await call(client);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (/not open \(closed or evicted\)/.test(message)) return await call(client);
-      if (!/heap worker exited/.test(message)) throw error;
-      this.log.warn('worker', `${what}: ${message}; retrying with a fresh worker`);
+      if (error instanceof SnapshotNotOpenError) return await call(client);
+      if (!(error instanceof HeapWorkerExitedError)) throw error;
+      this.log.warn('worker', `${what}: ${error.message}; retrying with a fresh worker`);
       if (this.client === client) {
         this.client = undefined;
         void client.dispose();
@@ -65,16 +65,12 @@ export class WorkerHeapAnalysis implements HeapAnalysis {
 
   summaryPage(
     file: string,
-    query: { sort: SortOrder<keyof SummaryRow>; filter: string; start: number; count: number },
+    query: { sort: SortOrder<keyof ClassSummary>; filter: string; start: number; count: number },
     options?: AnalysisOptions,
-  ): Promise<Page<SummaryRow>> {
+  ): Promise<Page<ClassSummary>> {
     return this.withWorker('summary page', async (client) => {
       const { handle } = await client.call('open', { file }, this.progressFor(file, options));
-      return client.call(
-        'classesPage',
-        { handle, query: { ...query, sort: query.sort as SortOrder<keyof ClassSummary> } },
-        { signal: options?.signal },
-      );
+      return client.call('classesPage', { handle, query }, { signal: options?.signal });
     });
   }
 
@@ -82,7 +78,7 @@ export class WorkerHeapAnalysis implements HeapAnalysis {
     files: { baseline: string; target: string },
     query: { sort: SortOrder<keyof ClassDelta>; filter: string; start: number; count: number },
     options?: AnalysisOptions,
-  ): Promise<Page<ClassDelta>> {
+  ): Promise<ComparisonPage> {
     return this.withWorker('comparison page', (client) =>
       client.call('comparisonPage', { ...files, query }, this.progressFor(files.target, options)),
     );

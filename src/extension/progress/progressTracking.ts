@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { exportProgressCsv, exportProgressJson } from '../../progress/export';
 import { ProgressStore, type ProgressWarning } from '../../progress/store';
+import { DisposableStore } from '../disposables';
 import { registerCommand } from '../commands';
 import type { ExerciseStatus } from '../exercises/exercisesView';
 import type { ExerciseLibrary } from '../exercises/library';
 import type { Logger } from '../logger';
 import type { ExtensionServices, ProgressRecorder } from '../services';
+import { realMachineId } from './machineId';
 
 /** Heartbeats closer together than this add nothing worth a disk write. */
 const HEARTBEAT_MS = 30_000;
@@ -22,7 +24,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
   private readonly store: ProgressStore;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly subscriptions: { dispose(): void }[] = [];
+  private readonly subscriptions = new DisposableStore();
   private lastHeartbeat = 0;
   private toldAboutFailure = false;
   readonly loaded: Promise<void>;
@@ -33,7 +35,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     private readonly log: Logger,
   ) {
     this.store = new ProgressStore(dir);
-    this.subscriptions.push(
+    this.subscriptions.addAll(
       this.store.onDidChange(({ progress }) => {
         this.changed.fire();
         if (progress?.solved && Date.parse(progress.solved) > Date.now() - 10_000) {
@@ -144,7 +146,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     const stamp = new Date().toISOString().slice(0, 10);
     const base = join(folder, `leak-hunt-progress-${stamp}`);
     await mkdir(folder, { recursive: true });
-    const identity = { learner: learnerName(), machineId: vscode.env.machineId };
+    const identity = { learner: learnerName(), machineId: realMachineId(vscode.env.machineId) };
     await writeFile(`${base}.json`, exportProgressJson(exercises, identity, Date.now()));
     await writeFile(`${base}.csv`, exportProgressCsv(exercises));
     this.log.info(
@@ -155,7 +157,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
     this.store.dispose();
     this.changed.dispose();
   }

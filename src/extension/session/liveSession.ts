@@ -114,6 +114,10 @@ export class LiveSession implements vscode.Disposable {
       nodePath: target.nodePath,
       signal,
       log: (line) => log.info('inspector', line),
+      onWarning: (warning) => {
+        log.warn('inspector', warning.message);
+        void vscode.window.showWarningMessage(`Leak Hunt: ${warning.message}`);
+      },
     });
     const live = new LiveSession(target, group, log);
     for (const service of group.services) {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isAbortError } from '../../common/abort';
 import * as vscode from 'vscode';
 import type { LoadStats } from '../../load';
 import { registerCommand } from '../commands';
@@ -7,6 +8,7 @@ import type { SnapshotInfo, SuspectsResult } from '../protocol';
 import type { ExtensionServices } from '../services';
 import { readSettings } from '../settings';
 import { ensureTrusted } from '../trust';
+import { runExerciseSetup } from '../exercises/setup';
 import { HeapExplorerPanel } from '../explorer/heapExplorerPanel';
 import { workerDiff } from '../explorer/heapAnalysis';
 import { runHuntPipeline } from '../../hunt/pipeline';
@@ -21,7 +23,9 @@ export interface LoadArgs {
 
 export function registerSessionCommands(services: ExtensionServices): void {
   services.context.subscriptions.push(
-    registerCommand(services.log, 'leakHunt.startServices', () => startServices(services)),
+    registerCommand(services.log, 'leakHunt.startServices', (args) =>
+      startServices(services, args?.restart ?? false),
+    ),
     registerCommand(services.log, 'leakHunt.stopServices', () => services.sessions.stop()),
     registerCommand(services.log, 'leakHunt.startLoad', (args) => startLoad(services, args ?? {})),
     registerCommand(
@@ -60,7 +64,10 @@ function requireSession(services: ExtensionServices): LiveSession {
   return live;
 }
 
-async function startServices(services: ExtensionServices): Promise<string[] | undefined> {
+async function startServices(
+  services: ExtensionServices,
+  restart: boolean,
+): Promise<string[] | undefined> {
   if (!(await ensureTrusted('start services'))) return undefined;
   const current = services.currentExercise.value ?? (await services.currentExercise.detect());
   if (!current) {
@@ -74,6 +81,7 @@ async function startServices(services: ExtensionServices): Promise<string[] | un
       await vscode.commands.executeCommand('leakHunt.attach');
     return undefined;
   }
+  if (!(await services.consent.allows(current.exercise))) return undefined;
   const { manifest } = current.exercise;
   const settings = readSettings();
   const live = await vscode.window.withProgress(
@@ -82,9 +90,14 @@ async function startServices(services: ExtensionServices): Promise<string[] | un
       title: `Starting ${manifest.services.map((s) => s.name).join(', ')}`,
       cancellable: true,
     },
-    (_progress, token) => {
+    async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
+      if (restart) {
+        // The services run the built code of an exercise with a setup step: stop them, build.
+        await services.sessions.stop();
+        await runExerciseSetup(current.exercise, current.workspaceDir, services, progress, token);
+      }
       return services.sessions.start(
         {
           kind: 'services',
@@ -147,13 +160,9 @@ async function startLoad(
     return stats;
   } catch (error) {
     // Stopped by the learner, by Find Leak, or by the session ending (whose own message says why).
-    if (isAbort(error) || !live.isRunning) return undefined;
+    if (isAbortError(error) || !live.isRunning) return undefined;
     throw error;
   }
-}
-
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || /aborted/i.test(error.message));
 }
 
 async function pickService(
@@ -219,7 +228,7 @@ async function captureSnapshot(
     const info = services.snapshots.add({
       id: file,
       file,
-      label: `${label} · ${service}`,
+      label,
       takenAt,
       sizeBytes: bytes,
       service,
@@ -339,7 +348,7 @@ async function findLeak(
     .then(
       (value) => value,
       (error: unknown) => {
-        if (!isAbort(error)) throw error;
+        if (!isAbortError(error)) throw error;
         return undefined;
       },
     );

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { attach } from '../../inspector';
 import type { LoadStats } from '../../load';
+import { DisposableStore } from '../disposables';
 import type { Logger } from '../logger';
 import { LiveSession, type SessionTarget } from './liveSession';
 
@@ -19,7 +20,7 @@ export class SessionManager implements vscode.Disposable {
   private readonly loadChanged = new vscode.EventEmitter<LoadStats | undefined>();
   readonly onDidChangeLoad = this.loadChanged.event;
   private live: LiveSession | undefined;
-  private sessionSubscriptions: vscode.Disposable[] = [];
+  private sessionSubscriptions = new DisposableStore();
   /** The launch in flight, so `stop` can abort it and wait for its processes to go. */
   private starting: { controller: AbortController; done: Promise<unknown> } | undefined;
   /** Bumped by every start and stop: a launch that finishes under a newer generation is stopped at once. */
@@ -67,7 +68,8 @@ export class SessionManager implements vscode.Disposable {
 
   private adopt(live: LiveSession): void {
     this.live = live;
-    this.sessionSubscriptions = [
+    this.sessionSubscriptions = new DisposableStore();
+    this.sessionSubscriptions.addAll(
       live.onDidChangeServiceState(() => this.announceState()),
       live.onDidChangeLoad((stats) => {
         this.loadChanged.fire(stats);
@@ -76,7 +78,7 @@ export class SessionManager implements vscode.Disposable {
       live.onDidEnd(() => {
         if (this.live === live) this.forget();
       }),
-    ];
+    );
     this.log.info('inspector', `Session started: ${live.label} (${live.serviceNames.join(', ')})`);
     this.sessionChanged.fire(live);
     this.announceState();
@@ -116,8 +118,7 @@ export class SessionManager implements vscode.Disposable {
   }
 
   private forget(): void {
-    for (const s of this.sessionSubscriptions) s.dispose();
-    this.sessionSubscriptions = [];
+    this.sessionSubscriptions.dispose();
     this.live = undefined;
     this.sessionChanged.fire(undefined);
     this.announceState();

@@ -2,8 +2,9 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { SnapshotInfo } from '../protocol';
 import type { ExtensionServices } from '../services';
-import { formatBytes } from '../../inspector';
+import { formatBytes } from '../../common/format';
 import { throttle } from '../throttle';
+import { serviceRow } from './sessionRows';
 
 type Node =
   | { kind: 'service'; service: string }
@@ -54,14 +55,10 @@ class SessionProvider implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     switch (node.kind) {
       case 'service': {
         const series = live?.serviceState(node.service);
-        const latest = series?.samples.at(-1);
         const item = new vscode.TreeItem(node.service);
-        const parts: string[] = [series?.state ?? 'stopped'];
-        if (latest)
-          parts.push(`heap ${formatBytes(latest.usedHeap)}`, `RSS ${formatBytes(latest.rss)}`);
-        if (series?.bytesPerRequest !== undefined)
-          parts.push(`${series.bytesPerRequest > 0 ? '+' : ''}${series.bytesPerRequest} B/request`);
-        item.description = parts.join(' · ');
+        const row = serviceRow(node.service, series);
+        item.description = row.description;
+        item.tooltip = new vscode.MarkdownString(row.tooltip);
         item.iconPath = stateIcons[series?.state ?? 'stopped'];
         item.contextValue = 'service';
         item.command = { command: 'leakHunt.openHeapExplorer', title: 'Open Heap Explorer' };
@@ -98,8 +95,9 @@ class SessionProvider implements vscode.TreeDataProvider<Node>, vscode.Disposabl
             ? `capturing ${Math.round((info.progress ?? 0) * 100)}%`
             : info.state === 'error'
               ? 'failed'
-              : `${time} · ${formatBytes(info.sizeBytes)}`;
-        item.tooltip = info.file ? `${info.file}` : info.label;
+              : [info.service, time].filter(Boolean).join(' · ');
+        // The size and the file do not fit beside the label at the default sidebar width.
+        item.tooltip = info.file ? `${info.file} (${formatBytes(info.sizeBytes)})` : info.label;
         item.iconPath = new vscode.ThemeIcon(
           info.state === 'capturing'
             ? 'loading~spin'

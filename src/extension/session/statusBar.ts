@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../inspector';
+import { formatBytes } from '../../common/format';
 import type { ExtensionServices } from '../services';
 import { throttle } from '../throttle';
 
@@ -44,7 +44,8 @@ export function registerStatusBar(services: ExtensionServices): void {
           (s) =>
             `**${s.service}**: ${s.samples.at(-1) ? formatBytes(s.samples.at(-1)!.usedHeap) : '—'} heap${s.bytesPerRequest !== undefined ? `, ${s.bytesPerRequest} B per request` : ''}`,
         )
-        .join('  \n') + '\n\nClick to open the Heap Explorer.',
+        .join('  \n') +
+        '\n\nLive readings, before GC: the leak check and Find Leak measure after GC. Click to open the Heap Explorer.',
     );
     item.accessibilityInformation = {
       label: `Leak Hunt: ${hunted.service} heap ${latest ? formatBytes(latest.usedHeap) : 'unknown'}`,

@@ -5,12 +5,12 @@ import { checkApp } from '../../hunt/app';
 import type { HuntReport } from '../../hunt/types';
 import { workerDiff } from '../explorer/heapAnalysis';
 import {
-  NodeTapParser,
-  tapReporterEnv,
+  TestEventParser,
   type TestLocation,
   type TestResult,
   type TestTotals,
-} from '../../testing/nodeTestReport';
+} from '../../exercises/testReport';
+import { DisposableStore } from '../disposables';
 import { registerCommand } from '../commands';
 import type { WorkspaceExercise } from '../exercises/library';
 import { bundledTypeScript } from '../exercises/setup';
@@ -43,7 +43,7 @@ function toLocation(location: TestLocation | undefined): vscode.Location | undef
  */
 export class ExerciseTests implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('leakHunt', 'Leak Hunt');
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly services: ExtensionServices) {
     const run = this.controller.createRunProfile(
@@ -52,7 +52,7 @@ export class ExerciseTests implements vscode.Disposable {
       async (request, token) => void (await this.run(request, token)),
       true,
     );
-    this.subscriptions.push(
+    this.subscriptions.addAll(
       run,
       services.currentExercise.onDidChange((current) => this.populate(current)),
     );
@@ -99,6 +99,7 @@ export class ExerciseTests implements vscode.Disposable {
   ): Promise<RunOutcome> {
     const current = this.services.currentExercise.value;
     if (!current || !(await ensureTrusted('run the exercise tests'))) return {};
+    if (!(await this.services.consent.allows(current.exercise))) return {};
     const wanted = (id: string): boolean =>
       !request.exclude?.some((item) => item.id === id) &&
       (!request.include ||
@@ -144,7 +145,7 @@ export class ExerciseTests implements vscode.Disposable {
       return item;
     };
     root.children.replace([]);
-    const parser = new NodeTapParser({
+    const parser = new TestEventParser({
       onStart: (path) => run.started(itemFor(path)),
       onResult: (result) => this.report(run, itemFor(result.path), result),
       onOutput: (line) => run.appendOutput(`${line}\r\n`),
@@ -153,8 +154,8 @@ export class ExerciseTests implements vscode.Disposable {
     const result = await runTests(manifest, current.workspaceDir, {
       nodePath: readSettings().nodePath,
       typescriptPath: bundledTypeScript(),
-      // TAP is what the parser reads; asked for through NODE_OPTIONS so the manifest's command stays as written.
-      env: { NODE_OPTIONS: tapReporterEnv(process.env).NODE_OPTIONS ?? '' },
+      // Leak Hunt's reporter is what the parser reads; asked for through NODE_OPTIONS so the manifest's command stays as written.
+      env: parser.env(process.env),
       signal,
       onOutput: (text) => parser.write(text),
     });
@@ -175,7 +176,7 @@ export class ExerciseTests implements vscode.Disposable {
         ? 'The tests timed out.'
         : failed
           ? `${failed} test(s) failed.`
-          : `The test command exited with code ${result.exitCode}${report.tapSeen ? '' : ' before reporting any test'}.`;
+          : `The test command exited with code ${result.exitCode}${report.reporterSeen ? '' : ' before reporting any test'}.`;
       run.failed(
         root,
         new vscode.TestMessage(`${why}\n\n${report.output.slice(-20).join('\n')}`),
@@ -261,7 +262,7 @@ export class ExerciseTests implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.dispose();
     this.controller.dispose();
   }
 }

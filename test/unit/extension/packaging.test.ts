@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { packageRoot } from '../../../src/common/packageRoot';
+import { namedFiles } from '../../support/manifestFiles';
 
 // `vsce ls` applies .vscodeignore exactly as `vsce package` does, without writing a .vsix.
 function packagedFiles(): string[] {
@@ -24,6 +25,8 @@ test('the .vsix carries the bundles, media, exercises and docs, and nothing of t
     'CHANGELOG.md',
     'dist/extension.js',
     'dist/heapWorker.js',
+    'dist/dominatorWorker.js',
+    'dist/testReporter.js',
     'dist/cli.js',
     'dist/webview.js',
     'dist/webview.css',
@@ -46,21 +49,6 @@ test('the .vsix carries the bundles, media, exercises and docs, and nothing of t
   );
   assert.deepEqual(unwanted, []);
 });
-
-/** Every file `contributes` points at: walkthrough media, icons, JSON schemas. */
-function namedFiles(contributes: unknown): string[] {
-  const found: string[] = [];
-  const visit = (value: unknown, key: string): void => {
-    if (typeof value === 'string') {
-      if (['markdown', 'image', 'icon', 'url'].includes(key) && /\.\w+$/.test(value))
-        found.push(value.replace(/^\.\//, ''));
-    } else if (Array.isArray(value)) value.forEach((item) => visit(item, key));
-    else if (value && typeof value === 'object')
-      for (const [k, v] of Object.entries(value)) visit(v, k);
-  };
-  visit(contributes, '');
-  return found;
-}
 
 test('every file the manifest names is in the .vsix', () => {
   const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
