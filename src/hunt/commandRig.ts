@@ -25,6 +25,8 @@ const REPORT_VARIABLE = 'LEAKHUNT_LISTEN_REPORTS';
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 /** After a first report that is not on PORT, how long to wait for the program to listen there. */
 const PORT_SETTLE_MS = 300;
+/** How long a dropped inspector waits for the process's exit to explain it. */
+const EXIT_STORY_MS = 2000;
 
 /**
  * Loaded through NODE_OPTIONS into every Node process the command starts (npm, a wrapper, the
@@ -167,7 +169,10 @@ export async function withCommandRig<T>(
         : ` (its own port; it ignored PORT=${command.assignedPort})`),
   });
   const controller = signalUntilExit([service], options.signal);
-  void service.session.disconnected.then(() => {
+  // The socket drops before the exit is reported (an out-of-memory death takes a moment): give
+  // the exit, which aborts with its own story, the chance to be what the user reads.
+  void service.session.disconnected.then(async () => {
+    await Promise.race([service.exited, sleep(EXIT_STORY_MS)]);
     if (!controller.signal.aborted)
       controller.abort(
         new InspectorError(`the inspector of ${name} (pid ${service.pid}) closed: did it end?`),

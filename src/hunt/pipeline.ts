@@ -55,6 +55,34 @@ export async function runHuntPipeline(
   plan: HuntPlan,
   options: HuntOptions,
 ): Promise<HuntReport> {
+  try {
+    return await huntSteps(rig, plan, options);
+  } catch (error) {
+    throw await explainedByExit(rig, error);
+  }
+}
+
+/** How long a failed step waits for a service's exit to explain it. */
+const EXIT_GRACE_MS = 2000;
+
+/**
+ * A service that died mid-hunt is the story to tell, not what its death broke: the dropped
+ * inspector socket, a failed request, a snapshot cut short. Those errors can reach the hunt
+ * before the process's exit does (an out-of-memory death takes a moment to be reported), so a
+ * failed step waits briefly for an exit. Stopping on purpose (Ctrl-C) is told as it is.
+ */
+async function explainedByExit(rig: HuntRig, error: unknown): Promise<unknown> {
+  if (error instanceof ServiceExitedError) return error;
+  if (rig.signal.reason instanceof ServiceExitedError) return rig.signal.reason;
+  if (rig.signal.aborted) return error;
+  const exits = rig.services.flatMap(({ name, exited }) =>
+    exited ? [exited.then((exit) => new ServiceExitedError(name, exit, { cause: error }))] : [],
+  );
+  if (exits.length === 0) return error;
+  return (await Promise.race([...exits, sleep(EXIT_GRACE_MS)])) ?? error;
+}
+
+async function huntSteps(rig: HuntRig, plan: HuntPlan, options: HuntOptions): Promise<HuntReport> {
   const begun = performance.now();
   const timings: HuntTimings = {
     startMs: options.startedAt === undefined ? 0 : begun - options.startedAt,
@@ -172,14 +200,8 @@ export async function runHuntPipeline(
       }));
     } catch (error) {
       if (stall.signal.aborted && !rig.signal.aborted) throw stall.signal.reason;
-      // Stopped on purpose (Ctrl-C): that is the error. A service's exit aborts with its story.
-      if (rig.signal.aborted)
-        throw rig.signal.reason instanceof ServiceExitedError ? rig.signal.reason : error;
-      if (!chosen.exited) throw error;
-      // A service dying mid-snapshot (often of OOM: the snapshot needs memory too) is the
-      // story to tell, not the dropped connection.
-      const exit = await Promise.race([chosen.exited, sleep(1000)]);
-      if (exit) throw new ServiceExitedError(chosen.name, exit, { cause: error });
+      // A service dying mid-snapshot (often of OOM: the snapshot needs memory too) is told by
+      // runHuntPipeline, which waits for its exit; Ctrl-C is told as it is.
       throw error;
     } finally {
       stall.end();

@@ -98,6 +98,25 @@ test('hunt -- node leaky.mjs reports the leak and names the leaking class', asyn
   }
 });
 
+test('a command whose program runs out of memory is told as that, not as its dropped inspector', async () => {
+  const io = captureIo({ cwd: servicesDir });
+  const code = await leavesNoProcess(() =>
+    runCli(
+      [
+        'hunt',
+        ...['--request', 'GET /', '--count', '600', '--warmup', '100'],
+        '--',
+        node,
+        '--max-old-space-size=32',
+        'oom.mjs',
+      ],
+      io,
+    ),
+  );
+  assert.equal(code, 2);
+  assert.match(io.stderr.join('\n'), /service 'oom' ran out of memory/);
+});
+
 test('npm start through a shell wrapper: the inspector is in the server, not in npm', async () => {
   await withTempDir(async (dir) => {
     await writeFile(

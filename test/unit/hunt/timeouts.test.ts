@@ -13,7 +13,8 @@ import {
   type HuntTimeouts,
 } from '../../../src/hunt';
 import { describeStack } from '../../../src/hunt/timeouts';
-import type { InspectorSession, SnapshotOptions } from '../../../src/inspector/types';
+import { InspectorError, ServiceExitedError } from '../../../src/inspector/errors';
+import type { ExitInfo, InspectorSession, SnapshotOptions } from '../../../src/inspector/types';
 import type { LoadStats } from '../../../src/load';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
@@ -152,4 +153,21 @@ test('a stack reads as its first frames, with file names and lines', () => {
     'spin (server.js:14) ← (anonymous) (server.js:20) ← emit (node:events:517) ← …',
   );
   assert.equal(describeStack(frames.slice(0, 1)), 'spin (server.js:14)');
+});
+
+test("a service's exit that arrives after the error it caused is what the hunt reports", async () => {
+  const rig = fakeRig({
+    collectGarbage: () => Promise.reject(new InspectorError('WebSocket is not open: readyState 3')),
+  });
+  const exited = new Promise<ExitInfo>((resolve) =>
+    setTimeout(
+      () => resolve({ code: null, signal: 'SIGABRT', outOfMemory: true, stderrTail: '' }),
+      200,
+    ),
+  );
+  const error = await huntWith({ ...rig, services: [{ ...rig.services[0]!, exited }] }, {});
+  assert.ok(error instanceof ServiceExitedError, String(error));
+  assert.match(error.message, /service 'api' ran out of memory/);
+  const lives = await huntWith(rig, {});
+  assert.ok(lives instanceof InspectorError, 'without an exit, the error stands');
 });
