@@ -94,7 +94,7 @@ async function writeTemplate(
   dir: string,
   options: ClassroomOptions,
 ): Promise<ClassroomTemplate> {
-  const marker = await openLearnerWorkspace(exercise, dir);
+  const marker = await openLearnerWorkspace(exercise, dir, { selfContained: true });
   const fromPack = (await originOfExercise(exercise)) !== undefined;
   const vendored = await vendorCli(dir, {
     withTypeScript: exercise.manifest.setup !== undefined,

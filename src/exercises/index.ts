@@ -15,6 +15,7 @@ export {
 } from './exercise';
 export { readCatalog, type Catalog, type CatalogEntry } from './catalog';
 export {
+  markedExerciseDir,
   materialiseExercise,
   resetExercise,
   readWorkspaceMarker,

@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Exercise } from './exercise';
 import { WorkspaceError } from './errors';
 import { hashFiles, hashOfHashes, listFiles, toNative } from './files';
@@ -13,7 +13,11 @@ export interface WorkspaceMarker {
   format: 'leakhunt-workspace';
   formatVersion: 1;
   exerciseId: string;
-  /** Absolute path of the exercise folder the workspace was materialised from. */
+  /**
+   * The exercise folder the workspace was materialised from: absolute, or relative to the
+   * workspace for one that carries its own copy (a classroom template, which must not hold the
+   * instructor's paths). Read it with {@link markedExerciseDir}.
+   */
   exerciseDir: string;
   /** Name of the set folder the exercise came from (its parent folder's name). */
   setId: string;
@@ -39,12 +43,17 @@ async function copyTree(from: string, to: string, files: string[]): Promise<void
   }
 }
 
-async function writeMarker(targetDir: string, exercise: Exercise, files: Record<string, string>) {
+async function writeMarker(
+  targetDir: string,
+  exercise: Exercise,
+  files: Record<string, string>,
+  exerciseDir = exercise.dir,
+) {
   const marker: WorkspaceMarker = {
     format: 'leakhunt-workspace',
     formatVersion: 1,
     exerciseId: exercise.manifest.id,
-    exerciseDir: exercise.dir,
+    exerciseDir,
     setId: dirname(exercise.dir).split(/[\\/]/).pop() ?? '',
     files,
     pristineHash: hashOfHashes(files),
@@ -57,13 +66,20 @@ async function writeMarker(targetDir: string, exercise: Exercise, files: Record<
   return marker;
 }
 
+/** The exercise folder a workspace's marker names, as an absolute path. */
+export function markedExerciseDir(workspaceDir: string, marker: WorkspaceMarker): string {
+  return resolve(workspaceDir, marker.exerciseDir);
+}
+
 /**
  * Copies an exercise's app files (never the solution, hints or manifest) into `targetDir` and
- * writes the workspace marker. Refuses a folder that already holds files, so no work is lost.
+ * writes the workspace marker, naming `exerciseDir` (default: the exercise's own folder) as
+ * where the exercise is. Refuses a folder that already holds files, so no work is lost.
  */
 export async function materialiseExercise(
   exercise: Exercise,
   targetDir: string,
+  exerciseDir?: string,
 ): Promise<WorkspaceMarker> {
   await mkdir(targetDir, { recursive: true });
   const existing = await readdir(targetDir);
@@ -73,7 +89,7 @@ export async function materialiseExercise(
     );
   const files = await listFiles(exercise.appDir);
   await copyTree(exercise.appDir, targetDir, files);
-  return writeMarker(targetDir, exercise, await hashFiles(exercise.appDir));
+  return writeMarker(targetDir, exercise, await hashFiles(exercise.appDir), exerciseDir);
 }
 
 /** Reads the marker of a materialised workspace; undefined when the folder holds no exercise. */

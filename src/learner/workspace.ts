@@ -8,6 +8,7 @@ import { loadExercise, type Exercise } from '../exercises/exercise';
 import { isFile, toNative } from '../exercises/files';
 import {
   MARKER_DIR,
+  markedExerciseDir,
   materialiseExercise,
   readWorkspaceMarker,
   type WorkspaceMarker,
@@ -57,8 +58,11 @@ export async function findExercise(reference: string, cwd: string): Promise<Exer
 export async function openLearnerWorkspace(
   exercise: Exercise,
   dir: string,
+  { selfContained = false } = {},
 ): Promise<WorkspaceMarker> {
-  const marker = await materialiseExercise(exercise, dir);
+  // A self-contained workspace names its own copy, so no path of this machine travels with it.
+  const copy = `${MARKER_DIR}/${EXERCISE_COPY_DIR}`;
+  const marker = await materialiseExercise(exercise, dir, selfContained ? copy : undefined);
   const copyDir = join(dir, MARKER_DIR, EXERCISE_COPY_DIR);
   for (const rel of ['exercise.json', exercise.manifest.scenario]) {
     const target = toNative(copyDir, rel);
@@ -114,7 +118,7 @@ export async function readLearnerWorkspace(
   }
   // Folders, looked up only as far as needed: a CLI vendored on its own has no built-in set.
   const candidates = [
-    () => marker.exerciseDir,
+    () => markedExerciseDir(abs, marker),
     () => join(abs, MARKER_DIR, EXERCISE_COPY_DIR),
     () => join(builtInExercisesDir(), marker.exerciseId),
   ];

@@ -3,7 +3,11 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { readCatalog, type Catalog } from '../../exercises/catalog';
 import { loadExercise, type Exercise } from '../../exercises/exercise';
-import { readWorkspaceMarker, type WorkspaceMarker } from '../../exercises/workspace';
+import {
+  markedExerciseDir,
+  readWorkspaceMarker,
+  type WorkspaceMarker,
+} from '../../exercises/workspace';
 import { DisposableStore } from '../disposables';
 import type { Logger } from '../logger';
 
@@ -116,7 +120,7 @@ export class CurrentExercise implements vscode.Disposable {
       try {
         const marker = await readWorkspaceMarker(folder.uri.fsPath);
         if (!marker) continue;
-        const exercise = await this.locate(marker);
+        const exercise = await this.locate(folder.uri.fsPath, marker);
         if (exercise) {
           found = { workspaceDir: folder.uri.fsPath, marker, exercise };
           break;
@@ -140,9 +144,12 @@ export class CurrentExercise implements vscode.Disposable {
   }
 
   /** The marker's folder first; after an update moved the extension, the same set and id in the library. */
-  private async locate(marker: WorkspaceMarker): Promise<Exercise | undefined> {
+  private async locate(
+    workspaceDir: string,
+    marker: WorkspaceMarker,
+  ): Promise<Exercise | undefined> {
     try {
-      const exercise = await loadExercise(marker.exerciseDir);
+      const exercise = await loadExercise(markedExerciseDir(workspaceDir, marker));
       if (exercise.manifest.id === marker.exerciseId) return exercise;
     } catch {
       // Moved or removed: fall back to the library.

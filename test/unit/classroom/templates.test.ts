@@ -37,6 +37,10 @@ test('a template per exercise holds the learner app, the marker and the vendored
     // The learner CLI reads the template as a workspace of this exercise.
     const workspace = await readLearnerWorkspace(template.dir);
     assert.equal(workspace.exercise.manifest.id, template.exerciseId);
+    // It finds the exercise in its own copy: no path of the instructor's machine goes along.
+    assert.equal(workspace.exercise.dir, join(template.dir, '.leakhunt', 'exercise'));
+    const marker = await readFile(join(template.dir, '.leakhunt', 'exercise.json'), 'utf8');
+    assert.equal(marker.includes(builtInExercisesDir()), false, 'no instructor path in the marker');
     for (const rel of await listFiles(join(exerciseDir, 'solution'))) {
       const inTemplate = join(template.dir, ...rel.split('/'));
       const inApp = join(exerciseDir, 'app', ...rel.split('/'));
