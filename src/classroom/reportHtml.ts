@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeMarkup } from '../common/text';
 import type { ClassReport, ExerciseSummary, ReportCell } from './classReport';
 
 /**
@@ -7,14 +8,6 @@ import type { ClassReport, ExerciseSummary, ReportCell } from './classReport';
  * escaped as text, and a strict CSP (only the page's own style block, by hash) stops anything
  * that slipped through from running or loading.
  */
-
-/** Text or an attribute value made inert: the five characters HTML gives meaning to. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
 
 const COLOURS = { solved: '#2e7d32', started: '#f0a202', notStarted: '#d5dbe0' };
 
@@ -96,14 +89,14 @@ export function statusChartSvg(report: ClassReport): string {
       [e.started, classSize, COLOURS.notStarted, `${e.notStarted} not started`],
     ];
     parts.push(
-      `<text x="${labelWidth - 10}" y="${y + 18}" text-anchor="end">${escapeHtml(fit(e.title, 34))}<title>${escapeHtml(e.title)}</title></text>`,
+      `<text x="${labelWidth - 10}" y="${y + 18}" text-anchor="end">${escapeMarkup(fit(e.title, 34))}<title>${escapeMarkup(e.title)}</title></text>`,
     );
     for (const [from, to, colour, tip] of segments) {
       if (to <= from) continue;
       const sx = x(from);
       const sw = x(to) - sx;
       parts.push(
-        `<rect x="${sx.toFixed(1)}" y="${y + 4}" width="${sw.toFixed(1)}" height="${rowHeight - 10}" fill="${colour}"><title>${escapeHtml(`${e.title}: ${tip}`)}</title></rect>`,
+        `<rect x="${sx.toFixed(1)}" y="${y + 4}" width="${sw.toFixed(1)}" height="${rowHeight - 10}" fill="${colour}"><title>${escapeMarkup(`${e.title}: ${tip}`)}</title></rect>`,
       );
       if (colour !== COLOURS.notStarted && sw >= 22)
         parts.push(
@@ -115,11 +108,11 @@ export function statusChartSvg(report: ClassReport): string {
     );
   });
   const label = `Learners per exercise: solved, started and not started, out of ${classSize}`;
-  return `<svg role="img" aria-label="${escapeHtml(label)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
+  return `<svg role="img" aria-label="${escapeMarkup(label)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
 }
 
 function exerciseRow(e: ExerciseSummary): string {
-  return `<tr><td>${escapeHtml(e.title)}<div class="small">${escapeHtml(e.id)}</div></td>
+  return `<tr><td>${escapeMarkup(e.title)}<div class="small">${escapeMarkup(e.id)}</div></td>
 <td class="num">${e.started}</td><td class="num">${e.solved}</td>
 <td class="num">${minutes(e.medianMinutesToSolve)}</td>
 <td class="num">${e.medianHints === undefined ? '—' : e.medianHints}</td>
@@ -134,7 +127,7 @@ function learnerCell(cell: ReportCell | undefined): string {
   ];
   const last =
     cell.status === 'started' && cell.lastVerdict ? `last check: ${cell.lastVerdict}` : undefined;
-  return `<td class="${cell.status}">${escapeHtml(lines[0]!)}<div class="small">${escapeHtml(lines[1]!)}${last ? `<br>${escapeHtml(last)}` : ''}</div></td>`;
+  return `<td class="${cell.status}">${escapeMarkup(lines[0]!)}<div class="small">${escapeMarkup(lines[1]!)}${last ? `<br>${escapeMarkup(last)}` : ''}</div></td>`;
 }
 
 /** The whole page. `warnings` are the files that could not be read (shown, escaped). */
@@ -163,18 +156,18 @@ export function classReportHtml(report: ClassReport, warnings: readonly string[]
     [String(hints), 'hints revealed'],
   ];
   const csp = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'`;
-  const header = report.exercises.map((e) => `<th>${escapeHtml(fit(e.title, 28))}</th>`).join('');
+  const header = report.exercises.map((e) => `<th>${escapeMarkup(fit(e.title, 28))}</th>`).join('');
   const learnerRows = report.learners
     .map(
       (l) =>
-        `<tr><td>${escapeHtml(l.learner)}</td>${report.exercises.map((e) => learnerCell(l.cells[e.id])).join('')}<td class="num">${l.solvedCount}</td><td class="num">${l.activeMinutes} min</td></tr>`,
+        `<tr><td>${escapeMarkup(l.learner)}</td>${report.exercises.map((e) => learnerCell(l.cells[e.id])).join('')}<td class="num">${l.solvedCount}</td><td class="num">${l.activeMinutes} min</td></tr>`,
     )
     .join('\n');
   const merged = report.merged.length
-    ? `<p class="small">Read from several files (each exercise keeps the record furthest along): ${report.merged.map(escapeHtml).join(', ')}.</p>`
+    ? `<p class="small">Read from several files (each exercise keeps the record furthest along): ${report.merged.map(escapeMarkup).join(', ')}.</p>`
     : '';
   const warningList = warnings.length
-    ? `<h2>Files not used</h2><ul class="warnings">${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
+    ? `<h2>Files not used</h2><ul class="warnings">${warnings.map((w) => `<li>${escapeMarkup(w)}</li>`).join('')}</ul>`
     : '';
   return `<!doctype html>
 <html lang="en">
@@ -187,8 +180,8 @@ export function classReportHtml(report: ClassReport, warnings: readonly string[]
 </head>
 <body>
 <h1>Leak Hunt class report</h1>
-<p class="meta">${plural(learners, 'learner')}, ${plural(report.exercises.length, 'exercise')}; generated ${escapeHtml(report.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</p>
-<div class="cards">${cards.map(([value, label]) => `<div class="card"><b>${escapeHtml(value)}</b>${escapeHtml(label)}</div>`).join('')}</div>
+<p class="meta">${plural(learners, 'learner')}, ${plural(report.exercises.length, 'exercise')}; generated ${escapeMarkup(report.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</p>
+<div class="cards">${cards.map(([value, label]) => `<div class="card"><b>${escapeMarkup(value)}</b>${escapeMarkup(label)}</div>`).join('')}</div>
 <h2>Progress per exercise</h2>
 ${statusChartSvg(report)}
 <h2>By exercise</h2>

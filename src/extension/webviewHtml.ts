@@ -1,3 +1,5 @@
+import { escapeMarkup } from '../common/text';
+
 /** What the page needs from its host: where its files are served from and a fresh nonce. */
 export interface WebviewPageOptions {
   /** `webview.cspSource` in VS Code; the test host's origin in webview tests. */
@@ -29,21 +31,13 @@ export function renderWebviewHtml(options: WebviewPageOptions): string {
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${escapeAttribute(options.codiconsUri)}">
-  <link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
-  <title>${escapeText(options.title)}</title>
+  <link rel="stylesheet" href="${escapeMarkup(options.codiconsUri)}">
+  <link rel="stylesheet" href="${escapeMarkup(options.styleUri)}">
+  <title>${escapeMarkup(options.title)}</title>
 </head>
 <body>
   <main id="root" aria-live="polite"></main>
-  <script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>
+  <script nonce="${nonce}" src="${escapeMarkup(options.scriptUri)}"></script>
 </body>
 </html>`;
-}
-
-function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttribute(value: string): string {
-  return escapeText(value).replace(/"/g, '&quot;');
 }

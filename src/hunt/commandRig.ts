@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeExit, InspectorError, ServiceStartError } from '../inspector/errors';
 import {
   exposureWarning,
@@ -18,6 +19,7 @@ import { connectSession } from '../inspector/session';
 import type { ExitInfo, InspectorSession, RunningService } from '../inspector/types';
 import { guardWith, loaderFor } from './rigs';
 import { runThenEnd } from './rigEnd';
+import { EXIT_STORY_MS } from './timeouts';
 import type { HuntEvent, HuntRig } from './types';
 
 /** Names the private folder the preload reports into; the reporting process deletes it. */
@@ -25,8 +27,6 @@ const REPORT_VARIABLE = 'LEAKHUNT_LISTEN_REPORTS';
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 /** After a first report that is not on PORT, how long to wait for the program to listen there. */
 const PORT_SETTLE_MS = 300;
-/** How long a dropped inspector waits for the process's exit to explain it. */
-const EXIT_STORY_MS = 2000;
 
 /**
  * Loaded through NODE_OPTIONS into every Node process the command starts (npm, a wrapper, the
@@ -169,8 +169,7 @@ export async function withCommandRig<T>(
         : ` (its own port; it ignored PORT=${command.assignedPort})`),
   });
   const controller = signalUntilExit([service], options.signal);
-  // The socket drops before the exit is reported (an out-of-memory death takes a moment): give
-  // the exit, which aborts with its own story, the chance to be what the user reads.
+  // The exit, which aborts with its own story, may be reported after the socket drops.
   void service.session.disconnected.then(async () => {
     await Promise.race([service.exited, sleep(EXIT_STORY_MS)]);
     if (!controller.signal.aborted)
@@ -214,10 +213,6 @@ function killGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   } catch {
     return false; // ESRCH: nobody is left in the group.
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }
 
 /** NODE_OPTIONS quoting: double quotes, with backslash and quote escaped. */

@@ -1,11 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../common/format';
 import { ServiceExitedError } from '../inspector/errors';
 import { LoadStalledError, type LoadStats } from '../load';
 import {
   DEFAULT_HUNT_TIMEOUTS,
+  EXIT_STORY_MS,
   HuntTimeoutError,
   ServiceUnresponsiveError,
   within,
@@ -62,9 +64,6 @@ export async function runHuntPipeline(
   }
 }
 
-/** How long a failed step waits for a service's exit to explain it. */
-const EXIT_GRACE_MS = 2000;
-
 /**
  * A service that died mid-hunt is the story to tell, not what its death broke: the dropped
  * inspector socket, a failed request, a snapshot cut short. Those errors can reach the hunt
@@ -79,7 +78,7 @@ async function explainedByExit(rig: HuntRig, error: unknown): Promise<unknown> {
     exited ? [exited.then((exit) => new ServiceExitedError(name, exit, { cause: error }))] : [],
   );
   if (exits.length === 0) return error;
-  return (await Promise.race([...exits, sleep(EXIT_GRACE_MS)])) ?? error;
+  return (await Promise.race([...exits, sleep(EXIT_STORY_MS)])) ?? error;
 }
 
 async function huntSteps(rig: HuntRig, plan: HuntPlan, options: HuntOptions): Promise<HuntReport> {
@@ -450,10 +449,6 @@ function stallWatch(
   };
   progressed();
   return { signal: controller.signal, progressed, end: () => clearTimeout(timer) };
-}
-
-function sleep(ms: number): Promise<undefined> {
-  return new Promise((done) => setTimeout(() => done(undefined), ms));
 }
 
 function seconds(value: number): string {

@@ -29,6 +29,12 @@ export const DEFAULT_HUNT_TIMEOUTS: HuntTimeouts = {
   snapshotStallMs: 60_000,
 };
 
+/**
+ * How long a failed step, or a dropped inspector, waits for a service's exit to explain it: the
+ * socket drops before the exit is reported, and an out-of-memory death takes a moment.
+ */
+export const EXIT_STORY_MS = 2000;
+
 /** A step of the hunt (a load, a measurement, a snapshot) did not finish in its time. */
 export class HuntTimeoutError extends Error {
   override name = 'HuntTimeoutError';

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceSpec } from '../exercises/manifest';
 import { InspectorError, ServiceExitedError, ServiceStartError } from './errors';
 import { descendants, killEach } from '../common/processTree';
@@ -259,10 +260,6 @@ class Group implements ServiceGroup {
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }
 
 async function startOne(
