@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBytes } from '../common/format';
-import { printable } from '../common/text';
+import { printable, routeText } from '../common/text';
 import type { AllocationFrame, SourceLocation } from '../heap/results';
 import type { HuntReport, HuntSuspect } from '../hunt/types';
 
@@ -63,9 +63,7 @@ function describeSuspect(s: HuntSuspect, rank: number, cwd: string): string[] {
     `  ${rank}. ${s.count} × ${printable(s.name)}, retaining ${formatBytes(s.retainedSize)}${held}`,
   ];
   const routes = s.routes && s.routes.length > 0 ? s.routes : [s.path];
-  routes.forEach((route, i) =>
-    lines.push(`     ${i === 0 ? '' : 'also: '}${route.map(printable).join(' → ')}`),
-  );
+  routes.forEach((route, i) => lines.push(`     ${i === 0 ? '' : 'also: '}${routeText(route)}`));
   if (s.location) lines.push(`     at ${where(s.location, cwd)}`);
   const site = s.allocation;
   if (site && site.stack.length > 0) {

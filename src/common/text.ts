@@ -57,3 +57,19 @@ export function escapeMarkup(text: string): string {
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 }
+
+/**
+ * A retainer route for a terminal: its labels made printable, and each run of one label (a
+ * linked list's `_idleNext → _idleNext → …`, 300 hops through a timer list) shown once with its
+ * count, `_idleNext ×300`, so the route stays one readable line.
+ */
+export function routeText(labels: readonly string[]): string {
+  const steps: string[] = [];
+  for (let i = 0; i < labels.length;) {
+    let run = 1;
+    while (labels[i + run] === labels[i]) run++;
+    steps.push(run > 1 ? `${printable(labels[i]!)} ×${run}` : printable(labels[i]!));
+    i += run;
+  }
+  return steps.join(' → ');
+}

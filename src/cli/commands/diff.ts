@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { diffSnapshots, type SnapshotMismatch } from '../../heap';
 import { UsageError, type CliCommand } from '../command';
 import { formatBytes } from '../../common/format';
-import { printable } from '../../common/text';
+import { printable, routeText } from '../../common/text';
 import { asUsageError, formatTable, parseTop, progressReporter } from './summary';
 
 /**
@@ -87,7 +87,7 @@ export const diffCommand: CliCommand = {
       io.out(
         `${i + 1}. ${s.count} × ${printable(s.name)}${owner}, retaining ${formatBytes(s.retainedSize)}`,
       );
-      io.out(`   ${s.path.map(printable).join(' → ')}`);
+      io.out(`   ${routeText(s.path)}`);
       if (s.location)
         io.out(`   at ${printable(s.location.file)}:${s.location.line}:${s.location.column}`);
     });
