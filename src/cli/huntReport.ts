@@ -28,12 +28,19 @@ export function verdictLines(report: HuntReport): string[] {
   return lines;
 }
 
-/** The rungs as a small table: requests sent and heap in use after GC. */
+/**
+ * The rungs as a small table: requests sent and heap in use after GC, with the ArrayBuffer
+ * memory beside it when the service holds any (a Buffer leak shows there, not in the heap).
+ */
 export function ladderLines(report: HuntReport): string[] {
+  const buffers = report.ladder.some((rung) => rung.arrayBuffers);
+  const cell = (bytes: number | undefined): string => formatBytes(bytes ?? 0).padStart(9);
   return [
-    '  requests  used heap after GC',
+    `  requests  used heap after GC${buffers ? '  buffers' : ''}`,
     ...report.ladder.map(
-      (rung) => `  ${String(rung.requests).padStart(8)}  ${formatBytes(rung.usedHeap).padStart(9)}`,
+      (rung) =>
+        `  ${String(rung.requests).padStart(8)}  ${cell(rung.usedHeap)}` +
+        (buffers ? `${' '.repeat(9)}${cell(rung.arrayBuffers)}` : ''),
     ),
   ];
 }

@@ -20,12 +20,13 @@ import type {
   HuntReport,
   HuntRig,
   HuntTimings,
+  MemoryReading,
   RigService,
   Rung,
   SnapshotDiff,
   TakenSnapshot,
 } from './types';
-import { bytesPerRequest, judge } from './verdict';
+import { bytesPerRequest, judge, retainedMemory } from './verdict';
 
 /** How the caller watches and shapes one run. */
 export interface HuntOptions {
@@ -140,12 +141,14 @@ async function huntSteps(rig: HuntRig, plan: HuntPlan, options: HuntOptions): Pr
         (failed ? `, ${stats.non2xx} non-2xx, ${stats.errors} failed` : ''),
     );
   };
-  const heapAfterGc = (service: RigService): Promise<number> =>
+  const heapAfterGc = (service: RigService): Promise<MemoryReading> =>
     within(
       rig.guard(
         (async () => {
           await service.session.collectGarbage();
-          return (await service.session.heapUsage()).usedHeap;
+          const { usedHeap } = await service.session.heapUsage();
+          const arrayBuffers = await service.session.arrayBuffers();
+          return arrayBuffers === undefined ? { usedHeap } : { usedHeap, arrayBuffers };
         })(),
       ),
       limits.measureMs,
@@ -164,9 +167,9 @@ async function huntSteps(rig: HuntRig, plan: HuntPlan, options: HuntOptions): Pr
   const { chosen, first, growth } = await pickService(rig, plan, heapAfterGc, load, emit);
   const rungs: Rung[] = [...first];
   const measured = async (): Promise<void> => {
-    const usedHeap = await heapAfterGc(chosen);
-    rungs.push({ requests: sent, usedHeap });
-    emit('measure', `  ${chosen.name}: ${formatBytes(usedHeap)} used after GC`);
+    const reading = await heapAfterGc(chosen);
+    rungs.push({ requests: sent, ...reading });
+    emit('measure', `  ${chosen.name}: ${describeReading(reading)} after GC`);
   };
 
   const snapshots: string[] = [];
@@ -323,7 +326,7 @@ async function huntSteps(rig: HuntRig, plan: HuntPlan, options: HuntOptions): Pr
 async function pickService(
   rig: HuntRig,
   plan: HuntPlan,
-  heapAfterGc: (service: RigService) => Promise<number>,
+  heapAfterGc: (service: RigService) => Promise<MemoryReading>,
   load: (count: number, label: string) => Promise<void>,
   emit: (phase: HuntEvent['phase'], message: string) => void,
 ): Promise<{
@@ -337,20 +340,20 @@ async function pickService(
     throw new Error(
       `no service '${named}' to measure (running: ${rig.services.map((s) => s.name).join(', ')})`,
     );
-  const before: number[] = [];
+  const before: MemoryReading[] = [];
   for (const service of candidates) before.push(await heapAfterGc(service));
   await load(plan.requestsPerRung, `load 1 of ${Math.max(plan.rungs, 3)}`);
-  const after: number[] = [];
+  const after: MemoryReading[] = [];
   for (const service of candidates) after.push(await heapAfterGc(service));
   const perRequest = candidates.map((service, i) => ({
     service,
-    perRequest: (after[i]! - before[i]!) / plan.requestsPerRung,
+    perRequest: (retainedMemory(after[i]!) - retainedMemory(before[i]!)) / plan.requestsPerRung,
   }));
   const best = perRequest.reduce((a, b) => (b.perRequest > a.perRequest ? b : a));
   const index = candidates.indexOf(best.service);
   const first: Rung[] = [
-    { requests: 0, usedHeap: before[index]! },
-    { requests: plan.requestsPerRung, usedHeap: after[index]! },
+    { requests: 0, ...before[index]! },
+    { requests: plan.requestsPerRung, ...after[index]! },
   ];
   if (candidates.length === 1) return { chosen: best.service, first };
   for (const { service, perRequest: growth } of perRequest)
@@ -457,4 +460,10 @@ function seconds(value: number): string {
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** A reading as the progress line shows it: `12.1 MiB used`, plus buffers when there are some. */
+function describeReading(reading: MemoryReading): string {
+  const used = `${formatBytes(reading.usedHeap)} used`;
+  return reading.arrayBuffers ? `${used}, ${formatBytes(reading.arrayBuffers)} in buffers` : used;
 }

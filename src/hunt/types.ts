@@ -75,9 +75,18 @@ export interface HuntEvent {
 }
 
 /** One rung: heap in use after forced GC, once `requests` had been sent after the warm-up. */
-export interface Rung {
-  requests: number;
+/** What a service holds after a forced GC. */
+export interface MemoryReading {
   usedHeap: number;
+  /**
+   * ArrayBuffer backing stores (Buffers, typed arrays), outside the V8 heap. A Buffer leak grows
+   * this while `usedHeap` barely moves; absent when the target could not say.
+   */
+  arrayBuffers?: number;
+}
+
+export interface Rung extends MemoryReading {
+  requests: number;
   /** The snapshot taken at this rung, if any. */
   snapshot?: string;
 }

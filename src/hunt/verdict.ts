@@ -1,16 +1,28 @@
 import { formatBytes } from '../common/format';
 import type { HuntReport, Rung, Verdict } from './types';
 
-/** Least-squares slope of used heap over requests: bytes kept per request. */
-export function bytesPerRequest(rungs: Pick<Rung, 'requests' | 'usedHeap'>[]): number {
+type MeasuredRung = Pick<Rung, 'requests' | 'usedHeap' | 'arrayBuffers'>;
+
+/**
+ * What a service keeps after GC: its V8 heap plus its ArrayBuffer backing stores, which live
+ * outside that heap. A service keeping Buffers grows the second while the first barely moves
+ * (a 64 KiB buffer sits behind a wrapper of about 100 bytes), so the heap alone would call that
+ * leak inconclusive however much memory it takes.
+ */
+export function retainedMemory(reading: Pick<Rung, 'usedHeap' | 'arrayBuffers'>): number {
+  return reading.usedHeap + (reading.arrayBuffers ?? 0);
+}
+
+/** Least-squares slope of retained memory over requests: bytes kept per request. */
+export function bytesPerRequest(rungs: MeasuredRung[]): number {
   const n = rungs.length;
   if (n < 2) return 0;
   const meanX = rungs.reduce((sum, step) => sum + step.requests, 0) / n;
-  const meanY = rungs.reduce((sum, step) => sum + step.usedHeap, 0) / n;
+  const meanY = rungs.reduce((sum, step) => sum + retainedMemory(step), 0) / n;
   let numerator = 0;
   let denominator = 0;
   for (const step of rungs) {
-    numerator += (step.requests - meanX) * (step.usedHeap - meanY);
+    numerator += (step.requests - meanX) * (retainedMemory(step) - meanY);
     denominator += (step.requests - meanX) ** 2;
   }
   return denominator === 0 ? 0 : numerator / denominator;
@@ -18,7 +30,7 @@ export function bytesPerRequest(rungs: Pick<Rung, 'requests' | 'usedHeap'>[]): n
 
 /** What the verdict is decided on. */
 export interface VerdictInput {
-  rungs: Pick<Rung, 'requests' | 'usedHeap'>[];
+  rungs: MeasuredRung[];
   thresholdBytesPerRequest: number;
   /** The program's bytes allocated during one load and alive after the next, per request. */
   survivingBytesPerRequest: number;
@@ -76,16 +88,19 @@ export function judge(input: VerdictInput): Judgement {
   const surviving = input.survivingBytesPerRequest;
   const growthPerRung = rungs
     .slice(1)
-    .map((rung, i) => Math.round((rung.usedHeap - rungs[i]!.usedHeap) / requestsPerRung));
+    .map((rung, i) =>
+      Math.round((retainedMemory(rung) - retainedMemory(rungs[i]!)) / requestsPerRung),
+    );
   const monotonic = growthPerRung.every((growth) => growth > 0);
   const late = bytesPerRequest(rungs.slice(1));
   // What the heap grew by at every rung past the first load: a one-time jump does not count.
   const steady = Math.min(...growthPerRung.slice(1));
   // Steady growth the survivors do not account for and V8's own growth does not explain either.
   const unexplained = steady - surviving - input.v8SurvivingBytesPerRequest;
+  const withBuffers = rungs.some((rung) => rung.arrayBuffers) ? ' (with its buffers)' : '';
   const figures =
     `${formatBytes(surviving)} per request of what one load allocated survived the next ` +
-    `(threshold ${formatBytes(threshold)}); the heap after GC grew ` +
+    `(threshold ${formatBytes(threshold)}); the heap after GC${withBuffers} grew ` +
     `${growthPerRung.map((g) => formatBytes(g)).join(', ')} per request at each rung`;
   const fewest = minRequestsPerRung(threshold);
   const longer = Math.max(requestsPerRung * 2, fewest);

@@ -10,4 +10,9 @@ export interface HeapSample {
   totalHeap: number;
   /** Resident set size of the whole process, bytes. */
   rss: number;
+  /**
+   * ArrayBuffer backing stores (Buffers, typed arrays), outside the V8 heap, bytes: a Buffer leak
+   * grows this and RSS while `usedHeap` barely moves. Absent when the target cannot say.
+   */
+  arrayBuffers?: number;
 }

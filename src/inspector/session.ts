@@ -201,13 +201,31 @@ class CdpSession implements InspectorSession {
     return { usedHeap: usage.usedSize, totalHeap: usage.totalSize };
   }
 
+  async arrayBuffers(): Promise<number | undefined> {
+    // An evaluated script is held only weakly by V8, so the readings themselves do not grow the
+    // heap they measure (compiling it once needs the Runtime domain enabled, which would make
+    // the inspector keep every console message's arguments alive).
+    const { result } = await this.client.send('Runtime.evaluate', {
+      expression: 'process.memoryUsage().arrayBuffers',
+      returnByValue: true,
+      silent: true,
+    });
+    return typeof result.value === 'number' ? result.value : undefined;
+  }
+
   async sample(): Promise<HeapSample> {
-    const [usage, procRss] = await Promise.all([
+    const [usage, procRss, arrayBuffers] = await Promise.all([
       this.heapUsage(),
       this.pid === undefined ? undefined : readProcRss(this.pid),
+      this.arrayBuffers().catch(() => undefined),
     ]);
     const rss = procRss ?? (await this.rssFromTarget());
-    return { time: Date.now(), ...usage, rss };
+    return {
+      time: Date.now(),
+      ...usage,
+      rss,
+      ...(arrayBuffers === undefined ? {} : { arrayBuffers }),
+    };
   }
 
   private async rssFromTarget(): Promise<number> {

@@ -78,6 +78,11 @@ export interface InspectorSession {
   /** The process's pid when known (launched by us, or read from the target on attach). */
   readonly pid: number | undefined;
   heapUsage(): Promise<{ usedHeap: number; totalHeap: number }>;
+  /**
+   * Bytes held by ArrayBuffer backing stores (Buffers, typed arrays): memory outside the V8 heap
+   * that `heapUsage` does not count. Undefined when the target cannot say.
+   */
+  arrayBuffers(): Promise<number | undefined>;
   /** One sample: heap usage plus RSS (from /proc on Linux, else from the target itself). */
   sample(): Promise<HeapSample>;
   /**

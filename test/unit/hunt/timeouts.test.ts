@@ -51,6 +51,7 @@ function fakeRig(parts: {
     pid: 1,
     collectGarbage: parts.collectGarbage ?? (() => Promise.resolve()),
     heapUsage: () => Promise.resolve({ usedHeap: 1_000_000, totalHeap: 2_000_000 }),
+    arrayBuffers: () => Promise.resolve(10_000),
     takeHeapSnapshot: parts.takeHeapSnapshot ?? (() => Promise.resolve({ bytes: 1 })),
     scriptMap: () => ({}),
   } as unknown as InspectorSession;

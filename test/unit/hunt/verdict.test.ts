@@ -81,3 +81,24 @@ test('a one-time jump with little surviving is no leak, even when the fitted slo
   assert.ok(judged.lateBytesPerRequest > T);
   assert.equal(judged.verdict, 'no-leak');
 });
+
+test('Buffers kept outside the V8 heap count: a flat heap with growing ArrayBuffer memory is a leak', () => {
+  // 64 KiB buffers behind ~200-byte wrappers: the heap grows 200 B per request, buffers 64 KiB.
+  const heaps = [10e6, 10.2e6, 10.4e6, 10.6e6];
+  const buffers = [1e6, 66.5e6, 132e6, 197.5e6];
+  const withBuffers: VerdictInput = {
+    ...input(heaps, 65_700),
+    rungs: heaps.map((usedHeap, i) => ({ requests: i * N, usedHeap, arrayBuffers: buffers[i]! })),
+    thresholdBytesPerRequest: 16_000,
+  };
+  const judged = judge(withBuffers);
+  assert.equal(judged.verdict, 'leak');
+  assert.deepEqual(judged.growthPerRung, [65_700, 65_700, 65_700]);
+  assert.match(judged.reason, /the heap after GC \(with its buffers\) grew/);
+  // The same run read from the heap alone could not call it.
+  const heapOnly = judge({
+    ...withBuffers,
+    rungs: heaps.map((usedHeap, i) => ({ requests: i * N, usedHeap })),
+  });
+  assert.equal(heapOnly.verdict, 'inconclusive');
+});

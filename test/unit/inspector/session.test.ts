@@ -24,6 +24,9 @@ test('samples carry used and total heap and the process RSS, as a stream', async
   const one = await session.sample();
   assert.ok(one.usedHeap > 0 && one.totalHeap >= one.usedHeap);
   assert.ok(one.rss > one.totalHeap, 'RSS covers the whole process');
+  // Buffers live outside the V8 heap: the sample reads them from the process itself.
+  assert.equal(typeof one.arrayBuffers, 'number');
+  assert.equal(typeof (await session.arrayBuffers()), 'number');
   const samples: HeapSample[] = [];
   await new Promise<void>((done) => {
     const off = session.onSample((sample) => {
