@@ -78,6 +78,14 @@ export default defineConfig([
           files: 'out/test/integration/untrusted.test.js',
           workspaceFolder: mkdtempSync(join(tmpdir(), 'leakhunt-untrusted-')),
         },
+        // Clicks inside the Heap Explorer webview: only the code-server host's driver can.
+        {
+          ...common,
+          ...trustOn,
+          label: 'heap-explorer',
+          files: 'out/test/integration/heapExplorer.test.js',
+          mocha: { ...common.mocha, timeout: 150_000 },
+        },
         {
           ...common,
           ...trustOn,

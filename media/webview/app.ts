@@ -3,14 +3,18 @@ import {
   type ExplorerSelection,
   type ExplorerView,
   type SnapshotInfo,
+  type SourceLocation,
   type ToWebview,
 } from '../../src/extension/protocol';
 import { ComparisonView } from './comparisonView';
+import { ContainmentView } from './containmentView';
+import { DominatorsView } from './dominatorsView';
 import { el, errorBox, icon } from './dom';
 import { HostClient, type VsCodeApi } from './hostClient';
 import { LiveView } from './liveView';
 import { SnapshotHeader } from './snapshots';
 import { restoreState, type UiState } from './state';
+import { StatisticsView } from './statisticsView';
 import { SummaryView } from './summaryView';
 import { SuspectsView } from './suspectsView';
 import { Tabs } from './tabs';
@@ -30,6 +34,9 @@ export class ExplorerApp {
   private readonly live: LiveView;
   private readonly summary: SummaryView;
   private readonly comparison: ComparisonView;
+  private readonly containment: ContainmentView;
+  private readonly dominators: DominatorsView;
+  private readonly statistics: StatisticsView;
   private readonly suspects: SuspectsView;
   private snapshots: SnapshotInfo[] = [];
 
@@ -49,22 +56,31 @@ export class ExplorerApp {
     );
     this.alerts = el('div', 'alerts');
     this.live = new LiveView();
-    this.summary = new SummaryView(this.client, this.state.summary, save);
-    this.comparison = new ComparisonView(this.client, this.state.comparison, save);
-    this.suspects = new SuspectsView(this.client, this.state.suspects, save, (location) =>
-      api.postMessage({ type: 'openSource', location }),
-    );
+    const openSource = (location: SourceLocation): void =>
+      api.postMessage({ type: 'openSource', location });
+    this.summary = new SummaryView(this.client, this.state.summary, save, openSource);
+    this.comparison = new ComparisonView(this.client, this.state.comparison, save, openSource);
+    this.containment = new ContainmentView(this.client, this.state.containment, save, openSource);
+    this.dominators = new DominatorsView(this.client, this.state.dominators, save, openSource);
+    this.statistics = new StatisticsView(this.client, this.state.statistics, save);
+    this.suspects = new SuspectsView(this.client, this.state.suspects, save, openSource);
     this.tabs = new Tabs(
       {
         live: this.live.element,
         summary: this.summary.element,
         comparison: this.comparison.element,
+        containment: this.containment.element,
+        dominators: this.dominators.element,
+        statistics: this.statistics.element,
         suspects: this.suspects.element,
       },
       (view) => {
         this.state.view = view;
         this.summary.setActive(view === 'summary');
         this.comparison.setActive(view === 'comparison');
+        this.containment.setActive(view === 'containment');
+        this.dominators.setActive(view === 'dominators');
+        this.statistics.setActive(view === 'statistics');
         this.save();
       },
     );
@@ -106,8 +122,12 @@ export class ExplorerApp {
         this.header.setLoad(message.load);
         break;
       case 'suspects':
-        // Pushed after a Find leak the user started: show it.
+        // Pushed after a Find leak the user started: show it, and compare its pair.
         this.suspects.setResult(message.result);
+        this.comparison.select({
+          baselineId: message.result.baselineId,
+          targetId: message.result.targetId,
+        });
         this.show('suspects');
         break;
       case 'show':
@@ -134,6 +154,10 @@ export class ExplorerApp {
     this.live.reset(message.services);
     this.summary.invalidate();
     this.comparison.invalidate();
+    this.comparison.suggest(message.defaultComparison);
+    this.containment.invalidate();
+    this.dominators.invalidate();
+    this.statistics.invalidate();
     this.suspects.setResult(message.suspects);
     this.setSnapshots(message.snapshots);
     this.show(this.keepView ? this.state.view : message.view);
@@ -145,6 +169,9 @@ export class ExplorerApp {
     this.header.setSnapshots(this.snapshots);
     this.summary.setSnapshots(this.snapshots);
     this.comparison.setSnapshots(this.snapshots);
+    this.containment.setSnapshots(this.snapshots);
+    this.dominators.setSnapshots(this.snapshots);
+    this.statistics.setSnapshots(this.snapshots);
     this.suspects.setSnapshots(this.snapshots);
   }
 
@@ -152,6 +179,9 @@ export class ExplorerApp {
     if (selection) {
       this.summary.select(selection);
       this.comparison.select(selection);
+      this.containment.select(selection);
+      this.dominators.select(selection);
+      this.statistics.select(selection);
       this.suspects.select(selection);
     }
     if (view !== this.tabs.view) this.tabs.select(view);

@@ -30,6 +30,8 @@ class ServiceChart {
   private readonly times = new RingSeries(capacity);
   private readonly used = new RingSeries(capacity);
   private readonly rss = new RingSeries(capacity);
+  /** ArrayBuffer memory in MB (0 where a sample has none; the line shows once one has). */
+  private readonly buffers = new RingSeries(capacity);
   /** Raw bytes of the newest sample, for the legend (the ring buffers hold MB). */
   private latest: HeapSample | undefined;
   private markers: SnapshotMarker[] = [];
@@ -37,6 +39,9 @@ class ServiceChart {
   private readonly slopeLine: HTMLElement;
   private readonly legendUsed: HTMLElement;
   private readonly legendRss: HTMLElement;
+  private readonly legendBuffers: HTMLElement;
+  /** Shown once a sample reads buffer memory: a Buffer leak grows it while the heap stays flat. */
+  private readonly buffersItem: HTMLElement;
   private readonly swatches: HTMLElement[] = [];
   private readonly markerList: HTMLElement;
   private readonly plotBox: HTMLElement;
@@ -61,22 +66,31 @@ class ServiceChart {
     legend.setAttribute('aria-label', `${service} memory`);
     this.legendUsed = el('span', 'legend-value');
     this.legendRss = el('span', 'legend-value');
-    for (const [label, value] of [
-      ['Used heap', this.legendUsed],
-      ['RSS', this.legendRss],
-    ] as const) {
+    this.legendBuffers = el('span', 'legend-value');
+    const items = (
+      [
+        ['Used heap', this.legendUsed],
+        ['RSS', this.legendRss],
+        ['Buffers', this.legendBuffers],
+      ] as const
+    ).map(([label, value]) => {
       const item = el('span', 'legend-item');
       const swatch = el('span', 'swatch');
       swatch.setAttribute('aria-hidden', 'true');
       this.swatches.push(swatch);
       item.append(swatch, el('span', 'legend-label', label), value);
-      legend.append(item);
-    }
+      return item;
+    });
+    this.buffersItem = items[2]!;
+    this.buffersItem.title =
+      'Memory of Buffers and typed arrays, outside the V8 heap (its own scale, no axis)';
+    this.buffersItem.hidden = true;
+    legend.append(...items);
     this.plotBox = el('div', 'plot');
     this.plotBox.setAttribute('role', 'img');
     this.plotBox.setAttribute(
       'aria-label',
-      `Used heap (left axis) and RSS (right axis) of ${service} over time, in MB`,
+      `Used heap (left axis), RSS (right axis) and Buffers of ${service} over time, in MB`,
     );
     this.markerList = el('ul', 'marker-list');
     this.markerList.setAttribute('aria-label', 'Snapshots taken');
@@ -116,6 +130,11 @@ class ServiceChart {
       this.times.push(sample.time / 1000);
       this.used.push(sample.usedHeap / megabyte);
       this.rss.push(sample.rss / megabyte);
+      this.buffers.push((sample.arrayBuffers ?? 0) / megabyte);
+      if (sample.arrayBuffers !== undefined && this.buffersItem.hidden) {
+        this.buffersItem.hidden = false;
+        this.plot?.setSeries(3, { show: true });
+      }
       this.latest = sample;
     }
     this.queueRedraw();
@@ -155,7 +174,12 @@ class ServiceChart {
     const width = this.plotBox.clientWidth;
     if (width === 0) return; // hidden tab: drawn on the resize that shows it
     this.plotBox.querySelector('.plot-waiting')?.remove();
-    const data: uPlot.AlignedData = [this.times.view(), this.used.view(), this.rss.view()];
+    const data: uPlot.AlignedData = [
+      this.times.view(),
+      this.used.view(),
+      this.rss.view(),
+      this.buffers.view(),
+    ];
     if (this.plot) this.plot.setData(data);
     else this.plot = new uPlot(this.options(width), data, this.plotBox);
   }
@@ -193,11 +217,20 @@ class ServiceChart {
         x: { time: true },
         heap: { range: (_plot, min, max) => fittedRange(min, max) },
         rss: { range: (_plot, min, max) => fittedRange(min, max) },
+        buffers: { range: (_plot, min, max) => fittedRange(min, max) },
       },
       series: [
         {},
         { label: 'Used heap', stroke: colors.usedHeap, width: 2, scale: 'heap' },
         { label: 'RSS', stroke: colors.rss, width: 1.5, scale: 'rss', dash: [6, 3] },
+        {
+          label: 'Buffers',
+          stroke: colors.buffers,
+          width: 1.5,
+          scale: 'buffers',
+          dash: [2, 3],
+          show: !this.buffersItem.hidden,
+        },
       ],
       axes: [
         axis,
@@ -246,15 +279,21 @@ class ServiceChart {
   private renderLegend(): void {
     this.swatches[0].style.background = this.colors.usedHeap;
     this.swatches[1].style.background = this.colors.rss;
+    this.swatches[2].style.background = this.colors.buffers;
     const index = this.hoverIndex;
+    const megabytes = (value: number | undefined): string =>
+      value === undefined ? '—' : formatMegabytes(value * megabyte);
     if (index !== null && index < this.used.length) {
-      const view = [this.used.view()[index], this.rss.view()[index]];
-      this.legendUsed.textContent = formatMegabytes(view[0] * megabyte);
-      this.legendRss.textContent = formatMegabytes(view[1] * megabyte);
+      this.legendUsed.textContent = megabytes(this.used.view()[index]);
+      this.legendRss.textContent = megabytes(this.rss.view()[index]);
+      this.legendBuffers.textContent = megabytes(this.buffers.view()[index]);
       return;
     }
-    this.legendUsed.textContent = this.latest ? formatMegabytes(this.latest.usedHeap) : '—';
-    this.legendRss.textContent = this.latest ? formatMegabytes(this.latest.rss) : '—';
+    const bytes = (value: number | undefined): string =>
+      value === undefined ? '—' : formatMegabytes(value);
+    this.legendUsed.textContent = bytes(this.latest?.usedHeap);
+    this.legendRss.textContent = bytes(this.latest?.rss);
+    this.legendBuffers.textContent = bytes(this.latest?.arrayBuffers);
   }
 
   private renderMarkers(): void {

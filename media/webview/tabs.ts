@@ -5,6 +5,9 @@ const tabs: readonly { view: ExplorerView; label: string; icon: string }[] = [
   { view: 'live', label: 'Live', icon: 'pulse' },
   { view: 'summary', label: 'Summary', icon: 'symbol-class' },
   { view: 'comparison', label: 'Comparison', icon: 'diff' },
+  { view: 'containment', label: 'Containment', icon: 'type-hierarchy' },
+  { view: 'dominators', label: 'Dominators', icon: 'list-tree' },
+  { view: 'statistics', label: 'Statistics', icon: 'graph' },
   { view: 'suspects', label: 'Leak suspects', icon: 'bug' },
 ];
 

@@ -6,6 +6,8 @@
 export interface ChartColors {
   usedHeap: string;
   rss: string;
+  /** ArrayBuffer memory (Buffers), outside the V8 heap. */
+  buffers: string;
   /** Snapshot marker lines. */
   marker: string;
   /** Axis values and marker labels: text, so it must read on the card. */
@@ -22,6 +24,7 @@ export function readChartColors(): ChartColors {
   return {
     usedHeap: read(style, '--chart-used-heap') ?? text,
     rss: read(style, '--chart-rss') ?? text,
+    buffers: read(style, '--chart-buffers') ?? text,
     marker: read(style, '--chart-marker') ?? text,
     text,
     grid: read(style, '--chart-grid') ?? text,

@@ -227,10 +227,10 @@ export function classAggregates(snapshot: HeapSnapshot, groups: ClassGroups): Cl
 }
 
 /**
- * Children of each node in the dominator tree (CSR). Not kept: only the Summary's one walk
- * needs it, and it costs 8 bytes a node.
+ * Children of each node in the dominator tree (CSR). Costs 8 bytes a node: the Summary's one
+ * walk drops it; the explorer builds its own when a Dominators or filtered view asks.
  */
-function dominatedNodes(snapshot: HeapSnapshot): {
+export function dominatedNodes(snapshot: HeapSnapshot): {
   childStart: Uint32Array;
   children: Uint32Array;
 } {

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { traceLookup } from './allocations';
-import { IdSet, classDeltas, snapshotMismatch } from './diff';
+import { IdSet, analysedSide, classDeltas, rawSide, snapshotMismatch } from './diff';
 import { abortError, isAbortError } from '../common/abort';
 import { HeapSnapshotError } from './errors';
 import { readSnapshot, type ReadMode, type RawSnapshot } from './reader';
@@ -52,7 +52,14 @@ export function summarize(snapshot: HeapSnapshot, top?: number): SummaryResult {
   const classes: ClassSummary[] = snapshot
     .classAggregates()
     .slice(0, top ?? Infinity)
-    .map(({ name, count, selfSize, retainedSize }) => ({ name, count, selfSize, retainedSize }));
+    .map(({ name, count, selfSize, retainedSize, distance }) => ({
+      name,
+      count,
+      selfSize,
+      retainedSize,
+      // -1 for a class none of whose members the roots reach, as for objects.
+      distance: distance < 0 ? -1 : distance,
+    }));
   return {
     nodeCount: snapshot.nodeCount,
     edgeCount: snapshot.edgeCount,
@@ -84,7 +91,8 @@ export async function diffSnapshots(
   options: EngineOptions & { resolveScript?: ScriptResolver } = {},
 ): Promise<DiffResult> {
   const { signal, onProgress } = options;
-  const order: [string, ReadMode][] = [[files.baseline, 'nodes']];
+  // The baseline with its edges, so its deleted objects get the Summary's class names.
+  const order: [string, ReadMode][] = [[files.baseline, 'full']];
   if (files.final) order.push([files.target, 'ids'], [files.final, 'full']);
   else order.push([files.target, 'full']);
   const sizes = await Promise.all(
@@ -120,8 +128,9 @@ export async function diffSnapshots(
 }
 
 /**
- * The diff on snapshots already in memory: `baseline` read at least in `nodes` mode, `target`
- * (three-snapshot technique) at least in `ids` mode, `latest` fully analysed (target or final).
+ * The diff on snapshots already in memory: `baseline` read at least in `nodes` mode (in `full`
+ * mode its classes get the Summary's names), `target` (three-snapshot technique) at least in
+ * `ids` mode, `latest` fully analysed (target or final).
  */
 export function diffLoaded(
   baseline: RawSnapshot,
@@ -140,10 +149,12 @@ export function diffLoaded(
     survivors[n] = 1;
   }
   const latestIds = new IdSet(ids);
-  const classes = classDeltas(baseline, latest, baselineIds, latestIds).slice(
-    0,
-    options.top ?? Infinity,
-  );
+  const classes = classDeltas(
+    rawSide(baseline),
+    analysedSide(latest),
+    baselineIds,
+    latestIds,
+  ).slice(0, options.top ?? Infinity);
   const suspects =
     options.suspects === false
       ? []

@@ -1,6 +1,7 @@
 import type { RawSnapshot } from './reader';
 import type { ClassDelta, SnapshotMismatch } from './results';
-import type { HeapSnapshot } from './snapshot';
+import { classNames, propagateDetachedness } from './classNames';
+import { HeapSnapshot } from './snapshot';
 
 const BITMAP_LIMIT = 1 << 28;
 
@@ -100,13 +101,47 @@ export function baseClassNamer(raw: RawSnapshot): (n: number) => string {
   };
 }
 
+/** One side of a diff: its objects' ids, V8's own self sizes and class names. */
+export interface DiffSide {
+  nodeCount: number;
+  nodeId: Uint32Array;
+  selfSize: Uint32Array;
+  className(n: number): string;
+}
+
+/** An analysed snapshot as a diff side, its classes named as its Summary names them. */
+export function analysedSide(snapshot: HeapSnapshot): DiffSide {
+  return {
+    nodeCount: snapshot.nodeCount,
+    nodeId: snapshot.raw.nodeId,
+    selfSize: snapshot.originalSelfSize,
+    className: (n) => snapshot.className(n),
+  };
+}
+
 /**
- * Per-class new/deleted objects between a baseline (read with `nodes` mode) and a later fully
- * analysed snapshot, matched by V8 object id. Sizes are V8's own self sizes on both sides.
+ * A snapshot read without analysis as a diff side. Read with its edges (`full` mode), its
+ * classes are named as its Summary would name them (`{userAgent, ip}`); without them (`nodes`
+ * mode), plain objects can only be `Object`.
+ */
+export function rawSide(raw: RawSnapshot): DiffSide {
+  let className = baseClassNamer(raw);
+  if (raw.firstEdge.length === raw.nodeCount + 1) {
+    const named = new HeapSnapshot(raw);
+    propagateDetachedness(named);
+    const classIndex = classNames(named);
+    className = (n) => raw.strings.get(classIndex[n]);
+  }
+  return { nodeCount: raw.nodeCount, nodeId: raw.nodeId, selfSize: raw.nodeSelfSize, className };
+}
+
+/**
+ * Per-class new and deleted objects between two snapshots of one process, matched by V8 object
+ * id: DevTools' Comparison columns, by the class names each side's Summary uses.
  */
 export function classDeltas(
-  baseline: RawSnapshot,
-  later: HeapSnapshot,
+  baseline: DiffSide,
+  later: DiffSide,
   baselineIds: IdSet,
   laterIds: IdSet,
 ): ClassDelta[] {
@@ -114,28 +149,36 @@ export function classDeltas(
   const row = (name: string): ClassDelta => {
     let r = rows.get(name);
     if (!r) {
-      r = { name, newCount: 0, deletedCount: 0, countDelta: 0, sizeDelta: 0 };
+      r = {
+        name,
+        newCount: 0,
+        deletedCount: 0,
+        countDelta: 0,
+        addedSize: 0,
+        removedSize: 0,
+        sizeDelta: 0,
+      };
       rows.set(name, r);
     }
     return r;
   };
-  const baseName = baseClassNamer(baseline);
   for (let n = 0; n < baseline.nodeCount; n++) {
     if (laterIds.has(baseline.nodeId[n])) continue;
-    const r = row(baseName(n));
+    const r = row(baseline.className(n));
     r.deletedCount++;
-    r.sizeDelta -= baseline.nodeSelfSize[n];
+    r.removedSize += baseline.selfSize[n];
   }
-  const laterName = baseClassNamer(later.raw);
-  const sizes = later.originalSelfSize;
   for (let n = 0; n < later.nodeCount; n++) {
-    if (baselineIds.has(later.raw.nodeId[n])) continue;
-    const r = row(laterName(n));
+    if (baselineIds.has(later.nodeId[n])) continue;
+    const r = row(later.className(n));
     r.newCount++;
-    r.sizeDelta += sizes[n];
+    r.addedSize += later.selfSize[n];
   }
   const result = [...rows.values()];
-  for (const r of result) r.countDelta = r.newCount - r.deletedCount;
+  for (const r of result) {
+    r.countDelta = r.newCount - r.deletedCount;
+    r.sizeDelta = r.addedSize - r.removedSize;
+  }
   return result.sort(
     (a, b) =>
       b.sizeDelta - a.sizeDelta || b.countDelta - a.countDelta || a.name.localeCompare(b.name),
@@ -167,7 +210,7 @@ function isHeapObjectId(id: number): boolean {
   return (id & 1) === 1;
 }
 
-function highestHeapObjectId(raw: Pick<RawSnapshot, 'nodeId' | 'nodeCount'>): number {
+export function highestHeapObjectId(raw: Pick<RawSnapshot, 'nodeId' | 'nodeCount'>): number {
   let max = 0;
   for (let n = 0; n < raw.nodeCount; n++) {
     const id = raw.nodeId[n];

@@ -84,7 +84,7 @@ function moduleVariables(path: string[], file: string): string[] {
 }
 
 /** The stack with every frame mapped through its script's source map, origins re-read. */
-async function mapStack(site: AllocationSite, files: SourceFiles): Promise<AllocationSite> {
+export async function mapStack(site: AllocationSite, files: SourceFiles): Promise<AllocationSite> {
   const stack = await Promise.all(
     site.stack.map(async (frame) => {
       if (frame.origin === 'node') return frame;

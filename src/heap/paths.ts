@@ -460,7 +460,7 @@ function isWrapperScopeInfo(snapshot: HeapSnapshot, scopeInfo: number): boolean 
 }
 
 /** `(module service.js)` for a module's top-level scope, else undefined. */
-function moduleScopeLabel(snapshot: HeapSnapshot, n: number): string | undefined {
+export function moduleScopeLabel(snapshot: HeapSnapshot, n: number): string | undefined {
   const script = scopeScript(snapshot, n);
   if (script === undefined || !isModuleScope(snapshot, n, script)) return undefined;
   const file = script.slice(Math.max(script.lastIndexOf('/'), script.lastIndexOf('\\')) + 1);
@@ -573,7 +573,12 @@ export function pathLabels(snapshot: HeapSnapshot, path: RetainerPath): string[]
   return labels;
 }
 
-/** A path's labels with numbers and ids replaced by `*`, so siblings in a container match. */
+/**
+ * A path's labels with numbers and ids replaced by `*`, so siblings in a container match, and
+ * runs of one label (`next → next`, a linked list's hops) made one step, so the members of one
+ * list at different depths are one suspect, not rows that read alike.
+ */
 export function normaliseLabels(labels: string[]): string[] {
-  return labels.map((label) => (/^\d+$/.test(label) ? '*' : label.replace(/@\d+/g, '@*')));
+  const normal = labels.map((label) => (/^\d+$/.test(label) ? '*' : label.replace(/@\d+/g, '@*')));
+  return normal.filter((label, i) => i === 0 || label !== normal[i - 1]);
 }

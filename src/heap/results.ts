@@ -17,6 +17,8 @@ export interface ClassSummary {
   count: number;
   selfSize: number;
   retainedSize: number;
+  /** Smallest distance from the roots over the members (DevTools' Distance column). */
+  distance: number;
 }
 
 export interface SummaryResult {
@@ -26,11 +28,20 @@ export interface SummaryResult {
   classes: ClassSummary[];
 }
 
+/**
+ * One class of a comparison, named as the Summary names it (`{userAgent, ip}`, not `Object`),
+ * with DevTools' columns: # New, # Deleted, # Delta, Alloc. size, Freed size, Size delta.
+ * Sizes are V8's own self sizes.
+ */
 export interface ClassDelta {
   name: string;
   newCount: number;
   deletedCount: number;
   countDelta: number;
+  /** Self sizes of the new objects. */
+  addedSize: number;
+  /** Self sizes of the deleted objects. */
+  removedSize: number;
   sizeDelta: number;
 }
 

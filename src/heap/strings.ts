@@ -66,6 +66,32 @@ export class StringTable {
     return value;
   }
 
+  /**
+   * The first `maxChars` characters (UTF-16 units) of the string at `index`, decoding only what
+   * they need: a 50 MB string is cut without being decoded or cached whole.
+   */
+  prefix(index: number, maxChars: number): { text: string; truncated: boolean } {
+    const cached = this.decoded[index];
+    if (cached !== undefined)
+      return { text: cached.slice(0, maxChars), truncated: cached.length > maxChars };
+    if (index < 0 || index >= this.count) return { text: '', truncated: false };
+    const start = this.starts[index];
+    const end = this.starts[index + 1];
+    // A character takes at most 4 bytes of UTF-8, an escaped one at most 12 (`\uXXXX` twice).
+    const budget = maxChars * (this.escaped[index] ? 12 : 4);
+    if (end - start <= budget) {
+      const whole = this.get(index);
+      return { text: whole.slice(0, maxChars), truncated: whole.length > maxChars };
+    }
+    let cut = start + budget;
+    // Back off to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+    while (cut > start && (this.bytes[cut] & 0xc0) === 0x80) cut--;
+    let raw = this.bytes.toString('utf8', start, cut);
+    if (this.escaped[index]) raw = raw.slice(0, completeEscapesEnd(raw));
+    const text = this.escaped[index] ? (JSON.parse(`"${raw}"`) as string) : raw;
+    return { text: text.slice(0, maxChars), truncated: true };
+  }
+
   /** Index of the first string equal to each of `values` (-1 if absent), in one pass. */
   indexesOf(values: string[]): number[] {
     const needles = values.map((v) => Buffer.from(v, 'utf8'));
@@ -103,4 +129,20 @@ export class StringTable {
     this.starts = this.starts.slice(0, this.count + 1);
     this.escaped = this.escaped.slice(0, this.count);
   }
+}
+
+/** Length of `raw`'s longest prefix that does not end inside a JSON escape (`\n`, `\u00e9`). */
+function completeEscapesEnd(raw: string): number {
+  let end = 0;
+  for (let i = 0; i < raw.length;) {
+    if (raw[i] !== '\\') {
+      end = ++i;
+      continue;
+    }
+    const width = raw[i + 1] === 'u' ? 6 : 2;
+    if (i + width > raw.length) break;
+    i += width;
+    end = i;
+  }
+  return end;
 }

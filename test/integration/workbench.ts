@@ -37,7 +37,14 @@ export async function screenshotInThemes(label: string): Promise<void> {
 }
 
 /** Clicks, as a learner would, the first element that matches (the driver waits up to 20 s). */
-export function click(target: { button: string } | { treeItem: string } | { css: string }): void {
+export function click(
+  target:
+    | { button: string }
+    | { treeItem: string }
+    | { css: string }
+    | { frameCss: string }
+    | { key: string },
+): void {
   console.log(`__click__:${JSON.stringify(target)}`);
 }
 

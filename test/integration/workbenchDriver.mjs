@@ -4,7 +4,9 @@
 //   __screenshot__:<label>             saves <SCREENSHOT_PREFIX>-<label>.png
 //   __click__:<json>                   clicks the first visible element that matches, waiting up
 //                                      to 20 s for it: {"button": "Trust Folder"},
-//                                      {"treeItem": "User sessions"} or {"css": "<selector>"}
+//                                      {"treeItem": "User sessions"}, {"css": "<selector>"} or,
+//                                      inside webviews, {"frameCss": "<selector>"}; or presses
+//                                      a key where the focus is: {"key": "ArrowRight"}
 //   __query__:<json>                   writes what the page shows to the file {"answer": <path>}:
 //                                      with "text": whether some frame (webviews included) shows
 //                                      that text within 20 s, {"found": bool}; with
@@ -37,6 +39,18 @@ async function answer(page, question) {
   if (question.notifications)
     return { messages: await page.locator('.notification-list-item-message').allInnerTexts() };
   throw new Error(`cannot answer ${JSON.stringify(question)}`);
+}
+
+/** The first element matching `css` in any frame (webviews are nested iframes), within 20 s. */
+async function inSomeFrame(page, css) {
+  for (const started = Date.now(); Date.now() - started < 20_000;) {
+    for (const frame of page.frames()) {
+      const found = frame.locator(css).first();
+      if (await found.isVisible().catch(() => false)) return found;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no frame shows ${css}`);
 }
 
 function locate(page, target) {
@@ -105,7 +119,9 @@ function locate(page, target) {
       const target = JSON.parse(click[1]);
       queue = queue.then(async () => {
         try {
-          await locate(page, target).first().click({ timeout: 20_000 });
+          if (target.key) await page.keyboard.press(target.key);
+          else if (target.frameCss) await (await inSomeFrame(page, target.frameCss)).click();
+          else await locate(page, target).first().click({ timeout: 20_000 });
           console.log('  [driver] clicked', click[1]);
         } catch (error) {
           console.log('  [driver] could not click', click[1], String(error).split('\n')[0]);

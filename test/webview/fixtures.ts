@@ -16,13 +16,31 @@ const fixtureDir = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'webvie
 /** The heap string every test plants: if it were parsed as HTML, `alert` would open a dialog. */
 export const hostile = '<img src=x onerror=alert(1)>';
 
-/** A summary as `leakhunt summary --json` prints it (hand-written, shaped like src/heap/results.ts). */
-export const summary = JSON.parse(
+/**
+ * A summary as `leakhunt summary --json` prints it (hand-written, shaped like
+ * src/heap/results.ts); classes the file has no distance for get one by their position.
+ */
+const summaryFile = JSON.parse(
   readFileSync(join(fixtureDir, 'summary.json'), 'utf8'),
 ) as SummaryResult;
+export const summary: SummaryResult = {
+  ...summaryFile,
+  classes: summaryFile.classes.map((row, i) => ({ ...row, distance: row.distance ?? 2 + (i % 5) })),
+};
 
-/** A three-snapshot diff as `leakhunt diff --json` prints it. */
-export const diff = JSON.parse(readFileSync(join(fixtureDir, 'diff.json'), 'utf8')) as DiffResult;
+/**
+ * A three-snapshot diff as `leakhunt diff --json` prints it; a class the file has no
+ * Alloc. / Freed size for gets one from its counts (32 bytes an object).
+ */
+const diffFile = JSON.parse(readFileSync(join(fixtureDir, 'diff.json'), 'utf8')) as DiffResult;
+export const diff: DiffResult = {
+  ...diffFile,
+  classes: diffFile.classes.map((row) => ({
+    ...row,
+    addedSize: row.addedSize ?? row.newCount * 32,
+    removedSize: row.removedSize ?? row.deletedCount * 32,
+  })),
+};
 
 /** What the real engine prints for a tiny leaky heap (regenerate with test/fixtures/webview/generate.mjs). */
 export const engineSummary = JSON.parse(
@@ -63,6 +81,7 @@ export function manyClasses(count: number): ClassSummary[] {
     count: i + 1,
     selfSize: (i + 1) * 32,
     retainedSize: (i + 1) * 64,
+    distance: 3,
   }));
   return [...summary.classes, ...extra];
 }

@@ -68,7 +68,10 @@ test('a chart per service with its legend values, state, slope and snapshot mark
   assert.deepEqual(await card('user').locator('.legend-value').allTextContents(), [
     '31.9 MB',
     '74.3 MB',
+    '—',
   ]);
+  // Samples that do not read buffer memory keep the Buffers legend out of sight.
+  assert.equal(await card('user').locator('.legend-item').nth(2).isHidden(), true);
   assert.equal(await card('user').locator('.slope-value').textContent(), '4,216 B/request');
   assert.match((await card('web').locator('.service-state').textContent()) ?? '', /crashed/);
   assert.match(
@@ -240,4 +243,26 @@ test('with no live session the Live tab says how to start one', async () => {
     /No live session.*Start the services/,
   );
   await host.screenshot('live-empty');
+});
+
+test('a Buffer leak shows in the Buffers series while the heap stays flat', async () => {
+  const flatHeap = samples(0, 60).map((sample, i) => ({
+    ...sample,
+    usedHeap: 20 * MB,
+    arrayBuffers: (1 + i * 2) * MB,
+  }));
+  await host.send(
+    init({
+      view: 'live',
+      snapshots: [],
+      services: [{ service: 'thumbs', state: 'running', samples: flatHeap, markers: [] }],
+    }),
+  );
+  await card('thumbs').locator('canvas').waitFor();
+  const buffers = card('thumbs').locator('.legend-item').nth(2);
+  assert.equal(await buffers.isVisible(), true);
+  assert.deepEqual(await buffers.locator('.legend-label, .legend-value').allTextContents(), [
+    'Buffers',
+    '119 MB',
+  ]);
 });

@@ -96,13 +96,37 @@ test('saved state is read defensively', () => {
   };
   const state = restoreState(saved, 'live');
   assert.equal(state.view, 'comparison');
-  assert.deepEqual(state.summary, saved.summary);
+  assert.deepEqual(state.summary, { ...saved.summary, tree: { expanded: [] } });
   assert.deepEqual(state.comparison, {
     baselineId: 'a',
     targetId: 'b',
     sort: defaultState('live').comparison.sort,
     filter: '',
+    tree: { expanded: [] },
   });
+  // Tree state and the allocated-between filter come back; malformed parts are dropped.
+  const trees = restoreState(
+    {
+      summary: {
+        tree: { expanded: ['class:Map', 7, 'class:Map\u0000@9'], selected: 'class:Map\u0000@9' },
+        allocatedBetween: { afterSnapshotId: 's1', upToSnapshotId: 's2' },
+      },
+      dominators: { snapshotId: 's3', tree: { expanded: 'all' } },
+    },
+    'summary',
+  );
+  assert.deepEqual(trees.summary.tree, {
+    expanded: ['class:Map', 'class:Map\u0000@9'],
+    selected: 'class:Map\u0000@9',
+  });
+  assert.deepEqual(trees.summary.allocatedBetween, { afterSnapshotId: 's1', upToSnapshotId: 's2' });
+  assert.deepEqual(trees.dominators, { snapshotId: 's3', tree: { expanded: [] } });
+  assert.equal(
+    restoreState({ summary: { allocatedBetween: { afterSnapshotId: 's1' } } }, 'summary').summary
+      .allocatedBetween,
+    undefined,
+    'no upper bound, no filter',
+  );
   assert.deepEqual(state.suspects, saved.suspects);
   assert.equal(restoreState({ view: 'nope' }, 'suspects').view, 'suspects');
 });

@@ -5,16 +5,21 @@
  *   - docs/images/heap-explorer.png, the Heap Explorer's Leak suspects for a real Find Leak on
  *     "User sessions" (test/webview/readme/user-sessions-hunt.json, from
  *     `leakhunt hunt exercises/user-sessions --json`, paths made a learner's).
+ *   - docs/images/explorer-<view>-<theme>.png, the object views (Summary expanded with its
+ *     Retainers pane, Comparison, Dominators, Statistics) over the fixture heap of
+ *     test/webview/heapFixture.ts, in Dark+ and Light+ (every view and theme goes to
+ *     $WEBVIEW_SHOTS too, when set, for review).
  * Run after a build: `node esbuild.mjs && node esbuild.mjs --tests --out out-x &&
- * node out-x/test/webview/renderImages.js`.
+ * node out-x/test/webview/renderImages.js [explorer]`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { HeapSample, ServiceSeries, SnapshotInfo } from '../../src/extension/protocol';
 import type { HuntReport } from '../../src/hunt/types';
-import { FakeHost } from './fakeHost';
-import { init } from './fixtures';
+import { FakeHost, type ThemeName } from './fakeHost';
+import { answers, diff, init, summary } from './fixtures';
+import { heapAnswers, sessionClass, sessionDelta, sessionSummary, sessions } from './heapFixture';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
@@ -129,9 +134,80 @@ async function renderHeapExplorer(): Promise<void> {
   }
 }
 
+/** The views the docs show, and which of them go to docs/images in which theme. */
+const explorerViews = ['summary', 'comparison', 'containment', 'dominators', 'statistics'] as const;
+const shipped: Record<ThemeName, readonly string[]> = {
+  dark: ['summary', 'comparison', 'dominators'],
+  light: ['summary', 'statistics'],
+  highContrast: [],
+  highContrastLight: [],
+};
+
+async function renderExplorerViews(theme: 'dark' | 'light'): Promise<void> {
+  const host = await FakeHost.open({ theme });
+  try {
+    await host.page.setViewportSize({ width: 1100, height: 640 });
+    host.respond('summaryPage', answers.summaryPage([sessionSummary, ...summary.classes]));
+    host.respond('comparisonPage', answers.comparisonPage([sessionDelta, ...diff.classes]));
+    for (const [method, answer] of Object.entries(heapAnswers))
+      host.respond(method as keyof typeof heapAnswers, answer as never);
+    await host.waitForPosted((m) => m.type === 'ready', 'ready');
+    await host.send(init({ view: 'summary' }));
+    const page = host.page;
+    const rowWith = (table: string, text: string) =>
+      page.locator(`#${table} tbody tr.row`, { hasText: text }).first();
+    const expand = async (table: string, text: string): Promise<void> => {
+      await rowWith(table, text).click();
+      await page.keyboard.press('ArrowRight');
+    };
+    for (const view of explorerViews) {
+      await page.getByRole('tab', { name: view[0].toUpperCase() + view.slice(1) }).click();
+      if (view === 'summary') {
+        await expand('summary-table', sessionClass);
+        await expand('summary-table', `@${sessions[0].id}`);
+        await rowWith('summary-table', 'assignedId ::').waitFor();
+        await expand('summary-retainers', '[0] ::');
+        await rowWith('summary-retainers', 'table ::').waitFor();
+        await page.locator('.allocation-stack .frame-link').first().waitFor();
+        await rowWith('summary-table', `@${sessions[0].id}`).focus();
+      } else if (view === 'comparison') {
+        await expand('comparison-table', sessionClass);
+        await expand('comparison-table', 'New objects');
+        await rowWith('comparison-table', `@${sessions[0].id}`).click();
+        await page.locator('#comparison-retainers tbody tr.row').first().waitFor();
+      } else if (view === 'containment') {
+        await expand('containment-table', '(module service.js)');
+        await rowWith('containment-table', 'activeSessionsCache').waitFor();
+      } else if (view === 'dominators') {
+        await expand('dominators-table', 'global @3');
+        await expand('dominators-table', 'handleRequest');
+        await rowWith('dominators-table', 'system / Context').click();
+        await page.locator('#dominators-retainers tbody tr.row').first().waitFor();
+      } else {
+        await page.locator('svg.treemap text').first().waitFor();
+      }
+      await page.mouse.move(0, 0);
+      await page.evaluate(() => document.fonts.ready);
+      await host.screenshot(`explorer-${view}-${theme}`);
+      if (shipped[theme].includes(view))
+        await page.screenshot({
+          path: join(repoRoot, 'docs', 'images', `explorer-${view}-${theme}.png`),
+        });
+    }
+    if (host.errors.length > 0) throw new Error(`the page reported: ${host.errors.join('; ')}`);
+  } finally {
+    await host.close();
+  }
+}
+
+// `renderImages.js explorer` renders the explorer views only (the icon and README image stay).
 void (async () => {
-  await renderIcon();
-  await renderHeapExplorer();
+  if (process.argv[2] !== 'explorer') {
+    await renderIcon();
+    await renderHeapExplorer();
+  }
+  await renderExplorerViews('dark');
+  await renderExplorerViews('light');
 })().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;

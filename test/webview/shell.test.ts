@@ -3,12 +3,15 @@ import { after, before, test } from 'node:test';
 import type { FromWebview, SnapshotInfo } from '../../src/extension/protocol';
 import { FakeHost } from './fakeHost';
 import { answers, diff, init, snapshots, summary } from './fixtures';
+import { heapAnswers } from './heapFixture';
 
 let host: FakeHost;
 before(async () => {
   host = await FakeHost.open();
   host.respond('summaryPage', answers.summaryPage(summary.classes));
   host.respond('comparisonPage', answers.comparisonPage(diff.classes));
+  for (const [method, answer] of Object.entries(heapAnswers))
+    host.respond(method as keyof typeof heapAnswers, answer as never);
 });
 
 function commands(): string[] {
@@ -60,7 +63,7 @@ test('tabs move with the arrow keys, Home and End, and show their panel', async 
   const tabIndexes = await host.page
     .locator('[role=tab]')
     .evaluateAll((tabs) => tabs.map((tab) => (tab as HTMLElement).tabIndex));
-  assert.deepEqual(tabIndexes, [0, -1, -1, -1]);
+  assert.deepEqual(tabIndexes, [0, -1, -1, -1, -1, -1, -1]);
 });
 
 test('header buttons post their commands', async () => {
@@ -209,7 +212,7 @@ test('view, snapshot, sort and filter survive a reload through getState/setState
     sort: { column: 'count', descending: true },
     filter: 'str',
     start: 0,
-    count: 100,
+    count: 200,
   });
   assert.equal(await host.page.locator('#summary-snapshot').inputValue(), 'snap-2');
   assert.equal(
@@ -231,7 +234,7 @@ test('a new init drops pending requests: their late answers change nothing', asy
     return {
       total: 1,
       start: params.start,
-      rows: [{ name: 'Stale', count: 1, selfSize: 1, retainedSize: 1 }],
+      rows: [{ name: 'Stale', count: 1, selfSize: 1, retainedSize: 1, distance: 1 }],
     };
   });
   await host.send({ type: 'show', view: 'summary' });
@@ -263,6 +266,9 @@ test('a narrow panel wraps instead of scrolling sideways, in every view', async 
     for (const [tab, name] of [
       ['Summary', 'summary'],
       ['Comparison', 'comparison'],
+      ['Containment', 'containment'],
+      ['Dominators', 'dominators'],
+      ['Statistics', 'statistics'],
       ['Leak suspects', 'suspects'],
       ['Live', 'live'],
     ] as const) {

@@ -54,7 +54,7 @@ test('the summary renders the newest snapshot’s classes by retained size', asy
     sort: { column: 'retainedSize', descending: true },
     filter: '',
     start: 0,
-    count: 100,
+    count: 200,
   });
   const names = await columnTexts('summary-table', 1);
   assert.equal(names.length, summary.classes.length);
@@ -64,7 +64,7 @@ test('the summary renders the newest snapshot’s classes by retained size', asy
     .first()
     .locator('td')
     .allTextContents();
-  assert.deepEqual(first, ['Object', '3,507', '191.8 KB', '2.8 MB']);
+  assert.deepEqual(first, ['Object', '6', '3,507', '191.8 KB', '2.8 MB']);
   assert.match(
     (await host.page.locator('.table-count').first().textContent()) ?? '',
     /^21 classes$/,
@@ -104,8 +104,8 @@ test('sorting by header click and by Enter sends the sort and sets aria-sort', a
   await host.page.locator('#summary-table tbody tr.row').first().waitFor();
   assert.equal((await columnTexts('summary-table', 1))[0], '(string)');
 
-  // Keyboard: focus the Class header and press Enter (ascending by name first).
-  await host.page.getByRole('button', { name: 'Class' }).focus();
+  // Keyboard: focus the Constructor header and press Enter (ascending by name first).
+  await host.page.getByRole('button', { name: 'Constructor' }).focus();
   await host.page.keyboard.press('Enter');
   await waitForRequest(
     'summaryPage',
@@ -122,7 +122,7 @@ test('sorting by header click and by Enter sends the sort and sets aria-sort', a
     'sort by name descending',
   );
   assert.equal(
-    await host.page.getByRole('columnheader', { name: 'Class' }).getAttribute('aria-sort'),
+    await host.page.getByRole('columnheader', { name: 'Constructor' }).getAttribute('aria-sort'),
     'descending',
   );
 });
@@ -152,8 +152,8 @@ test('the filter is debounced into one request with the typed text', async () =>
   ]);
 });
 
-test('paging: only the rows in view are rendered, and scrolling fetches the pages in view', async () => {
-  const rows = manyClasses(330); // 351 rows: four pages
+test('paging: the top level comes 200 rows at a time, only the rows in view are in the DOM', async () => {
+  const rows = manyClasses(330); // 351 rows: two pages of 200
   const sorted = answers.summaryPage(rows)({
     snapshotId: 'snap-3',
     sort: { column: 'retainedSize', descending: true },
@@ -166,50 +166,45 @@ test('paging: only the rows in view are rendered, and scrolling fetches the page
   const table = host.page.locator('#summary-table');
   await table.locator('tbody tr.row').first().waitFor();
   assert.deepEqual(
-    host.requests('summaryPage').map((p) => p.start),
-    [0],
+    host.requests('summaryPage').map((p) => [p.start, p.count]),
+    [[0, 200]],
   );
-  assert.equal(await table.getAttribute('aria-rowcount'), '352');
+  // 200 rows and the "show more" row, plus the header.
+  assert.equal(await table.getAttribute('aria-rowcount'), '202');
   const rendered = await table.locator('tbody tr.row').count();
-  assert.ok(rendered > 10 && rendered < 100, `${rendered} rows in the DOM, not all 351`);
+  assert.ok(rendered > 10 && rendered < 100, `${rendered} rows in the DOM, not all 200`);
   assert.match(
     (await host.page.locator('.table-count').first().textContent()) ?? '',
     /^351 classes$/,
   );
 
-  // Scroll to row 120: the second page is fetched and its rows shown in place.
-  await host.page
-    .locator('.table-scroll')
-    .first()
-    .evaluate((scroller) => {
-      scroller.scrollTop = 120 * 22;
-    });
-  await waitForRequest('summaryPage', (p) => p.start === 100, 'the second page');
-  const row121 = table.locator('tbody tr[aria-rowindex="122"] td').first();
+  // Scroll to row 120: its row is rendered in place, without another request.
+  await host.page.locator('#panel-summary .split-top .table-scroll').evaluate((scroller) => {
+    scroller.scrollTop = 120 * 22;
+  });
   await host.page.waitForFunction(
     (name) =>
       document.querySelector('#summary-table tbody tr[aria-rowindex="122"] td')?.textContent ===
       name,
     sorted[120].name,
   );
-  assert.equal(await row121.textContent(), sorted[120].name);
 
-  // End (keyboard, on the focused scroller) jumps to the last rows: only the last page is asked for.
-  await host.page.locator('.table-scroll').first().focus();
+  // End (keyboard, in the tree) goes to "Show 151 more"; Enter fetches the second page.
+  await table.locator('tbody tr.row').first().click();
   await host.page.keyboard.press('End');
-  await waitForRequest('summaryPage', (p) => p.start === 300, 'the last page');
+  assert.match(
+    (await host.page.evaluate(() => document.activeElement?.textContent)) ?? '',
+    /Show 151 more of 151/,
+  );
+  await host.page.keyboard.press('Enter');
+  await waitForRequest('summaryPage', (p) => p.start === 200, 'the second page');
+  await host.page.waitForFunction(() => !document.body.textContent?.includes('Show 151 more'));
+  await host.page.keyboard.press('End');
   await host.page.waitForFunction(
-    (name) =>
-      [...document.querySelectorAll('#summary-table tbody tr.row td:first-child')].some(
-        (td) => td.textContent === name,
-      ),
+    (name) => document.activeElement?.querySelector('td')?.textContent === name,
     sorted[350].name,
   );
-  assert.deepEqual(
-    host.requests('summaryPage').map((p) => p.start),
-    [0, 100, 300],
-    'the page in between was never needed',
-  );
+  assert.equal(await table.getAttribute('aria-rowcount'), '352');
   assert.ok((await table.locator('tbody tr').count()) < 100);
   await host.screenshot('summary-scrolled');
 });
@@ -237,23 +232,23 @@ test('comparison renders deltas with signs and asks for baseline and target', as
     sort: { column: 'sizeDelta', descending: true },
     filter: '',
     start: 0,
-    count: 100,
+    count: 200,
   });
   assert.equal(host.requests('summaryPage').length, 0, 'hidden tabs do not fetch');
   const rows = await host.page
     .locator('#comparison-table tbody tr.row')
     .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-  assert.deepEqual(rows[0], ['(array)', '812', '14', '+798', '+3.1 MB']);
+  assert.deepEqual(rows[0], ['(array)', '812', '14', '+798', '25.4 KB', '448 B', '+3.1 MB']);
   assert.deepEqual(
     rows.find((row) => row[0] === '(closure)'),
-    ['(closure)', '40', '52', '\u221212', '\u2212480 B'],
+    ['(closure)', '40', '52', '\u221212', '1.3 KB', '1.6 KB', '\u2212480 B'],
   );
   assert.ok(rows.some((row) => row[0] === hostile));
   assert.equal(await host.page.locator('#comparison-table img').count(), 0);
 
   await host.page.locator('#comparison-baseline').selectOption('snap-1');
   await waitForRequest('comparisonPage', (p) => p.baselineId === 'snap-1', 'the new baseline');
-  await host.page.getByRole('button', { name: 'Count Δ' }).click();
+  await host.page.getByRole('button', { name: '# Delta' }).click();
   await waitForRequest(
     'comparisonPage',
     (p) => (p.sort as { column: string }).column === 'countDelta',
@@ -270,7 +265,7 @@ test('comparison renders deltas with signs and asks for baseline and target', as
     sort: { column: 'countDelta', descending: true },
     filter: 'obj',
     start: 0,
-    count: 100,
+    count: 200,
   });
   await host.page
     .getByRole('searchbox', { name: /filter classes/i })
@@ -326,12 +321,12 @@ test('a snapshot the worker is parsing stays selected; one being captured is wai
   };
   await host.send({ type: 'snapshots', snapshots: snapshots(capturing) });
   await host.send({ type: 'show', view: 'summary', selection: { snapshotId: 'snap-4' } });
-  await host.page.getByText('Waiting for S4').waitFor();
+  await host.page.locator('#panel-summary').getByText('Waiting for S4').waitFor();
   await host.screenshot('summary-waiting');
   await host.send({
     type: 'snapshots',
     snapshots: snapshots({ ...capturing, state: 'ready', sizeBytes: 21 * 1024 * 1024 }),
   });
   await waitForRequest('summaryPage', (p) => p.snapshotId === 'snap-4', 'the new snapshot');
-  assert.equal(await host.page.getByText('Waiting for S4').count(), 0);
+  assert.equal(await host.page.locator('#panel-summary').getByText('Waiting for S4').count(), 0);
 });

@@ -13,6 +13,7 @@ import {
 } from './contrast';
 import { FakeHost, type ThemeName } from './fakeHost';
 import { answers, diff, init, summary } from './fixtures';
+import { heapAnswers, sessionClass, sessionSummary, sessions } from './heapFixture';
 
 // The main views in each of VS Code's theme kinds, with the variable values real VS Code injects
 // (test/webview/themes, test/fixtures/webview/theme-dark.css). WEBVIEW_SHOTS keeps screenshots.
@@ -64,8 +65,10 @@ for (const { theme, label, highContrast } of kinds) {
 
     before(async () => {
       host = await FakeHost.open({ theme });
-      host.respond('summaryPage', answers.summaryPage(summary.classes));
+      host.respond('summaryPage', answers.summaryPage([...summary.classes, sessionSummary]));
       host.respond('comparisonPage', answers.comparisonPage(diff.classes));
+      for (const [method, answer] of Object.entries(heapAnswers))
+        host.respond(method as keyof typeof heapAnswers, answer as never);
       await host.page.addInitScript(recordCanvasText);
       await host.reload();
       await host.waitForPosted((m) => m.type === 'ready', 'ready');
@@ -101,7 +104,7 @@ for (const { theme, label, highContrast } of kinds) {
     async function assertTableContrast(table: string): Promise<void> {
       const rows = host.page.locator(`${table} tbody tr.row`);
       await rows.first().waitFor();
-      const tableView = host.page.locator('.table-view').filter({ has: host.page.locator(table) });
+      const tableView = host.page.locator('.tree-view').filter({ has: host.page.locator(table) });
       assert.deepEqual(lowContrast(await visibleText(tableView)), [], `${table} text`);
       await rows.first().hover();
       assert.deepEqual(lowContrast(await visibleText(rows.first())), [], `${table} hovered row`);
@@ -117,6 +120,33 @@ for (const { theme, label, highContrast } of kinds) {
         'header',
       );
       await shot('summary');
+    });
+
+    test('Summary expanded: instances, properties, previews, retainers and frames have 4.5:1 contrast', async () => {
+      await showTab('Summary');
+      const rowWith = (table: string, text: string) =>
+        host.page.locator(`${table} tbody tr.row`, { hasText: text }).first();
+      await rowWith('#summary-table', sessionClass).click();
+      await host.page.keyboard.press('ArrowRight');
+      await rowWith('#summary-table', `@${sessions[0].id}`).click();
+      await host.page.keyboard.press('ArrowRight');
+      await rowWith('#summary-table', 'assignedId ::').waitFor();
+      await host.page.locator('#summary-retainers tbody tr.row').first().waitFor();
+      await host.page.locator('.allocation-stack .frame-link').first().waitFor();
+      await host.page.mouse.move(0, 0);
+      // The focused, selected instance row included: selection colours are the theme's.
+      assert.deepEqual(lowContrast(await visibleText(host.page.locator('#panel-summary'))), []);
+      await shot('summary-expanded');
+      // Leave the table as the other tests expect it: the class collapsed.
+      await rowWith('#summary-table', sessionClass).click();
+      await host.page.keyboard.press('ArrowLeft');
+    });
+
+    test('Statistics: kind labels, sizes and treemap captions have 4.5:1 contrast', async () => {
+      await showTab('Statistics');
+      await host.page.locator('svg.treemap text').first().waitFor();
+      assert.deepEqual(lowContrast(await visibleText(host.page.locator('.kind-bars'))), []);
+      await shot('statistics');
     });
 
     test('Comparison: growth and shrinkage stay readable as table text', async () => {
@@ -217,7 +247,7 @@ for (const { theme, label, highContrast } of kinds) {
           page.locator('#summary-snapshot'),
           page.getByRole('searchbox', { name: /filter classes/i }),
           page.getByRole('columnheader', { name: 'Count' }).getByRole('button'),
-          page.locator('#panel-summary .table-scroll'),
+          page.locator('#summary-table tbody tr.row').first(),
         ],
         'Leak suspects': [
           page.locator('#suspects-baseline'),

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { HeapRequests, IdRange } from '../../heap/protocol';
 import {
   assertNever,
+  type AllocatedBetween,
   type ExplorerCommand,
   type ExplorerSelection,
   type ExplorerView,
@@ -16,6 +18,7 @@ import type { ExtensionServices } from '../services';
 import type { LiveSession } from '../session/liveSession';
 import { renderWebviewHtml } from '../webviewHtml';
 import { HeapSnapshotError } from '../../heap/errors';
+import type { AnalysisOptions, SnapshotQuery, SnapshotQueryParams } from './heapAnalysis';
 import { openSource } from './openSource';
 
 const commandFor: Record<ExplorerCommand, string> = {
@@ -85,6 +88,7 @@ export class ExplorerController implements vscode.Disposable {
     this.view = view;
     if (options.suspects) {
       this.suspects = options.suspects;
+      this.rememberFindLeak(options.suspects);
       this.post({ type: 'suspects', result: options.suspects });
     }
     const message: ToWebview = {
@@ -94,6 +98,11 @@ export class ExplorerController implements vscode.Disposable {
     };
     if (this.ready) this.post(message);
     else this.queuedShow = message;
+  }
+
+  /** Comparison opens on the latest Find Leak's baseline → target from now on. */
+  private rememberFindLeak({ baselineId, targetId }: SuspectsResult): void {
+    this.services.snapshots.setLatestFindLeak({ baselineId, targetId });
   }
 
   private followSession(live: LiveSession | undefined): void {
@@ -115,6 +124,7 @@ export class ExplorerController implements vscode.Disposable {
 
   private sendInit(): void {
     const live = this.services.sessions.current;
+    const defaultComparison = this.services.snapshots.latestFindLeak();
     this.post({
       type: 'init',
       title: this.title,
@@ -122,6 +132,7 @@ export class ExplorerController implements vscode.Disposable {
       snapshots: this.services.snapshots.list(),
       services: live?.series() ?? [],
       ...(this.suspects ? { suspects: this.suspects } : {}),
+      ...(defaultComparison ? { defaultComparison } : {}),
       canRun: vscode.workspace.isTrusted && (live?.isRunning ?? false),
       load: this.loadState(),
     });
@@ -176,7 +187,7 @@ export class ExplorerController implements vscode.Disposable {
         this.queuedShow = undefined;
         break;
       case 'request':
-        await this.answer(message.id, message.request);
+        await this.answer(message.id, atMostOnePage(message.request));
         break;
       case 'openSource':
         await openSource(message.location);
@@ -220,8 +231,79 @@ export class ExplorerController implements vscode.Disposable {
       let ok: unknown;
       switch (request.method) {
         case 'summaryPage': {
-          const { snapshotId, ...query } = request.params;
-          ok = await this.services.heap.summaryPage(this.file(snapshotId), query, options);
+          const { snapshotId, allocatedBetween, ...query } = request.params;
+          const idRange = allocatedBetween && (await this.idRange(allocatedBetween, options));
+          ok = await this.onSnapshot(
+            snapshotId,
+            'classesPage',
+            { query, ...(idRange ? { idRange } : {}) },
+            options,
+          );
+          break;
+        }
+        case 'snapshotFacts': {
+          const { snapshotId } = request.params;
+          const info = await this.services.heap.open(this.file(snapshotId), {
+            ...options,
+            scripts: this.services.snapshots.scripts(snapshotId),
+          });
+          const { nodeCount, edgeCount, totalSize, hasAllocationTraces } = info;
+          ok = { nodeCount, edgeCount, totalSize, hasAllocationTraces };
+          break;
+        }
+        case 'instancesPage': {
+          const { snapshotId, allocatedBetween, ...params } = request.params;
+          const idRange = allocatedBetween && (await this.idRange(allocatedBetween, options));
+          ok = await this.onSnapshot(
+            snapshotId,
+            'instancesPage',
+            { ...params, ...(idRange ? { idRange } : {}) },
+            options,
+          );
+          break;
+        }
+        case 'childrenPage': {
+          const { snapshotId, ...params } = request.params;
+          ok = await this.onSnapshot(snapshotId, 'childrenPage', params, options);
+          break;
+        }
+        case 'retainersPage': {
+          const { snapshotId, ...params } = request.params;
+          ok = await this.onSnapshot(snapshotId, 'retainersPage', params, options);
+          break;
+        }
+        case 'nodeById': {
+          const { snapshotId, id } = request.params;
+          ok = await this.onSnapshot(snapshotId, 'node', { id }, options);
+          break;
+        }
+        case 'allocationStack': {
+          const { snapshotId, node } = request.params;
+          ok = await this.onSnapshot(snapshotId, 'allocationStack', { node }, options);
+          break;
+        }
+        case 'dominatorsPage': {
+          const { snapshotId, node, start, count } = request.params;
+          // Node ordinal 0 is the snapshot's root.
+          ok = await this.onSnapshot(
+            snapshotId,
+            'dominatorsPage',
+            { node: node ?? 0, start, count },
+            options,
+          );
+          break;
+        }
+        case 'containment': {
+          ok = await this.onSnapshot(request.params.snapshotId, 'containment', {}, options);
+          break;
+        }
+        case 'statistics': {
+          ok = await this.onSnapshot(request.params.snapshotId, 'statistics', {}, options);
+          break;
+        }
+        case 'treemap': {
+          const { snapshotId, ...params } = request.params;
+          ok = await this.onSnapshot(snapshotId, 'treemap', params, options);
           break;
         }
         case 'comparisonPage': {
@@ -229,6 +311,14 @@ export class ExplorerController implements vscode.Disposable {
           ok = await this.services.heap.comparisonPage(
             { baseline: this.file(baselineId), target: this.file(targetId) },
             query,
+            options,
+          );
+          break;
+        }
+        case 'comparisonObjectsPage': {
+          const { baselineId, targetId, ...params } = request.params;
+          ok = await this.services.heap.comparisonObjects(
+            { baseline: this.file(baselineId), target: this.file(targetId), ...params },
             options,
           );
           break;
@@ -245,6 +335,7 @@ export class ExplorerController implements vscode.Disposable {
             { ...options, scripts },
           );
           this.suspects = { baselineId, targetId, finalId, suspects: diff.suspects };
+          this.rememberFindLeak(this.suspects);
           ok = this.suspects;
           break;
         }
@@ -263,6 +354,32 @@ export class ExplorerController implements vscode.Disposable {
     }
   }
 
+  /** A query on one snapshot, with the script ids of the session that took it. */
+  private onSnapshot<M extends SnapshotQuery>(
+    snapshotId: string,
+    method: M,
+    params: SnapshotQueryParams<M>,
+    options: AnalysisOptions,
+  ): Promise<HeapRequests[M]['result']> {
+    const scripts = this.services.snapshots.scripts(snapshotId);
+    return this.services.heap.query(this.file(snapshotId), method, params, {
+      ...options,
+      ...(scripts ? { scripts } : {}),
+    });
+  }
+
+  /** DevTools' "allocated between X and Y" as V8 id bounds: the highest ids of X and Y. */
+  private async idRange(between: AllocatedBetween, options: AnalysisOptions): Promise<IdRange> {
+    const { afterSnapshotId, upToSnapshotId } = between;
+    const [after, upTo] = await Promise.all([
+      afterSnapshotId === undefined
+        ? 0
+        : this.services.heap.maxObjectId(this.file(afterSnapshotId), options),
+      this.services.heap.maxObjectId(this.file(upToSnapshotId), options),
+    ]);
+    return { after, upTo };
+  }
+
   private async runCommand(command: ExplorerCommand): Promise<void> {
     // Failures are shown by the command itself (see registerCommand).
     await vscode.commands.executeCommand(commandFor[command]);
@@ -274,6 +391,16 @@ export class ExplorerController implements vscode.Disposable {
     this.subscriptions.dispose();
     this.sessionSubscriptions.dispose();
   }
+}
+
+/** Rows a page holds at most, whatever the page asks: a heap's worth never crosses postMessage. */
+const MAX_PAGE_ROWS = 200;
+
+function atMostOnePage(request: HostRequest): HostRequest {
+  if (!('count' in request.params)) return request;
+  const params: { count: number } = request.params;
+  const count = Math.max(0, Math.min(MAX_PAGE_ROWS, params.count));
+  return { ...request, params: { ...request.params, count } } as HostRequest;
 }
 
 function nextStepFor(error: unknown): string | undefined {

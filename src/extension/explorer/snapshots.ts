@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SnapshotInfo } from '../protocol';
 
 const STATE_KEY = 'leakHunt.snapshots';
+const FIND_LEAK_KEY = 'leakHunt.latestFindLeak';
 
 /**
  * Every heap snapshot this workspace has taken or opened, newest last. Kept in workspace state so
@@ -73,6 +74,17 @@ export class SnapshotRegistry implements vscode.Disposable {
 
   scripts(id: string): Record<number, string> | undefined {
     return this.scriptMaps.get(id);
+  }
+
+  /** Remembers the snapshots of the latest Find Leak (across reloads): Comparison's default pair. */
+  setLatestFindLeak(pair: { baselineId: string; targetId: string }): void {
+    void this.state.update(FIND_LEAK_KEY, pair);
+  }
+
+  /** The latest Find Leak's baseline → target, while both are still in the list. */
+  latestFindLeak(): { baselineId: string; targetId: string } | undefined {
+    const pair = this.state.get<{ baselineId: string; targetId: string }>(FIND_LEAK_KEY);
+    return pair && this.get(pair.baselineId) && this.get(pair.targetId) ? pair : undefined;
   }
 
   remove(id: string): void {

@@ -1,10 +1,17 @@
 import { performance } from 'node:perf_hooks';
+import type { HeapRequests, OpenSnapshotInfo } from '../../heap/protocol';
 import type { ClassSummary, DiffResult } from '../../heap/results';
 import { HeapWorkerExitedError, SnapshotNotOpenError } from '../../heap/errors';
 import { HeapWorkerClient } from '../../heap/workerClient';
 import type { Logger } from '../logger';
 import type { ClassDelta, ComparisonPage, Page, SortOrder } from '../protocol';
-import type { AnalysisOptions, HeapAnalysis } from './heapAnalysis';
+import type {
+  AnalysisOptions,
+  HeapAnalysis,
+  SnapshotOptions,
+  SnapshotQuery,
+  SnapshotQueryParams,
+} from './heapAnalysis';
 
 /**
  * The heap engine behind the editor, in its worker thread. The worker starts on first use (not
@@ -68,10 +75,7 @@ export class WorkerHeapAnalysis implements HeapAnalysis {
     query: { sort: SortOrder<keyof ClassSummary>; filter: string; start: number; count: number },
     options?: AnalysisOptions,
   ): Promise<Page<ClassSummary>> {
-    return this.withWorker('summary page', async (client) => {
-      const { handle } = await client.call('open', { file }, this.progressFor(file, options));
-      return client.call('classesPage', { handle, query }, { signal: options?.signal });
-    });
+    return this.query(file, 'classesPage', { query }, options);
   }
 
   comparisonPage(
@@ -98,6 +102,51 @@ export class WorkerHeapAnalysis implements HeapAnalysis {
         },
         this.progressFor(files.final, options),
       ),
+    );
+  }
+
+  open(file: string, options?: SnapshotOptions): Promise<OpenSnapshotInfo> {
+    return this.withWorker('open', (client) => this.openIn(client, file, options));
+  }
+
+  private openIn(
+    client: HeapWorkerClient,
+    file: string,
+    options?: SnapshotOptions,
+  ): Promise<OpenSnapshotInfo> {
+    const scripts = options?.scripts;
+    return client.call(
+      'open',
+      { file, ...(scripts ? { scripts } : {}) },
+      this.progressFor(file, options),
+    );
+  }
+
+  query<M extends SnapshotQuery>(
+    file: string,
+    method: M,
+    params: SnapshotQueryParams<M>,
+    options?: SnapshotOptions,
+  ): Promise<HeapRequests[M]['result']> {
+    return this.withWorker(method, async (client) => {
+      const { handle } = await this.openIn(client, file, options);
+      const withHandle = { ...params, handle } as HeapRequests[M]['params'];
+      return client.call(method, withHandle, { signal: options?.signal });
+    });
+  }
+
+  comparisonObjects(
+    params: HeapRequests['comparisonObjectsPage']['params'],
+    options?: AnalysisOptions,
+  ): Promise<HeapRequests['comparisonObjectsPage']['result']> {
+    return this.withWorker('comparison objects', (client) =>
+      client.call('comparisonObjectsPage', params, this.progressFor(params.target, options)),
+    );
+  }
+
+  maxObjectId(file: string, options?: AnalysisOptions): Promise<number> {
+    return this.withWorker('max object id', (client) =>
+      client.call('maxObjectId', { file }, this.progressFor(file, options)),
     );
   }
 

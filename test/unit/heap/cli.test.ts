@@ -19,7 +19,13 @@ test('summary --json prints the stable shape, sorted by retained size, limited b
   const result = JSON.parse(io.stdout.join('\n')) as SummaryResult;
   assert.deepEqual(Object.keys(result), ['nodeCount', 'edgeCount', 'totalSize', 'classes']);
   assert.equal(result.classes.length, 4);
-  assert.deepEqual(Object.keys(result.classes[0]), ['name', 'count', 'selfSize', 'retainedSize']);
+  assert.deepEqual(Object.keys(result.classes[0]), [
+    'name',
+    'count',
+    'selfSize',
+    'retainedSize',
+    'distance',
+  ]);
   const sizes = result.classes.map((c) => c.retainedSize);
   assert.deepEqual(
     sizes,
@@ -46,6 +52,8 @@ test('diff of three prints the suspect path joined by arrows; --json has the con
     'newCount',
     'deletedCount',
     'countDelta',
+    'addedSize',
+    'removedSize',
     'sizeDelta',
   ]);
   assert.equal(result.suspects[0].count, 9);
