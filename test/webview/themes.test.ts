@@ -223,9 +223,14 @@ for (const { theme, label, highContrast } of kinds) {
       assert.deepEqual(swatches.map(parseColor), [
         parseColor((await themeVariable(host.page, '--vscode-charts-blue'))!),
         parseColor((await themeVariable(host.page, '--vscode-charts-purple'))!),
+        parseColor((await themeVariable(host.page, '--vscode-charts-green'))!),
       ]);
       // Lines are graphics: the series need 3:1 against the card (WCAG 1.4.11).
-      for (const variable of ['--vscode-charts-blue', '--vscode-charts-purple']) {
+      for (const variable of [
+        '--vscode-charts-blue',
+        '--vscode-charts-purple',
+        '--vscode-charts-green',
+      ]) {
         const line = parseColor((await themeVariable(host.page, variable)) ?? '');
         assert.ok(contrastRatio(line, background) >= 3, `${variable} on the card`);
       }
