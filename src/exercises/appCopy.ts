@@ -14,8 +14,10 @@ import {
 import { applySolution, copyApp } from './workspace';
 
 export interface AppCopyOptions extends SetupOptions {
-  /** Lay the reference solution over the copy before setup (validation's second variant). */
+  /** Lay the reference solution over the copy before setup (validation's fixed variants). */
   withSolution?: boolean;
+  /** Solution files left out of the overlay: a leak's `fixedBy`, so that leak stays in. */
+  solutionExcept?: readonly string[];
   onProgress?: (message: string) => void;
 }
 
@@ -47,9 +49,9 @@ export async function prepareAppCopy(
   targetDir: string,
   options: AppCopyOptions = {},
 ): Promise<CommandResult | undefined> {
-  const { withSolution, onProgress, ...run } = options;
+  const { withSolution, solutionExcept, onProgress, ...run } = options;
   await copyApp(exercise, targetDir);
-  if (withSolution) await applySolution(exercise, targetDir);
+  if (withSolution) await applySolution(exercise, targetDir, solutionExcept);
   const setup = exercise.manifest.setup;
   if (!setup) return undefined;
   run.signal?.throwIfAborted();
@@ -64,7 +66,7 @@ export async function prepareAppCopy(
  */
 export async function withReadyApp<T>(
   exercise: Exercise,
-  options: Omit<AppCopyOptions, 'withSolution'>,
+  options: Omit<AppCopyOptions, 'withSolution' | 'solutionExcept'>,
   work: (appDir: string) => Promise<T>,
 ): Promise<T> {
   if (!exercise.manifest.setup) return work(exercise.appDir);

@@ -2,7 +2,7 @@ import { basename, join, resolve } from 'node:path';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../common/regularFile';
 import { printable, withoutBom } from '../common/text';
 import { ExerciseError, type Problem } from './errors';
-import { isDirectory, isFile } from './files';
+import { isDirectory, isFile, listFiles, normalisedPath } from './files';
 import type { ExerciseManifest, ExerciseSet } from './manifest';
 import { crossReferenceProblems, manifestValidators, schemaProblems } from './schema';
 
@@ -98,8 +98,14 @@ export async function exerciseFileProblems(exercise: Exercise): Promise<Problem[
     problems.push({ where: '/scenario', message: `file ${manifest.scenario} is missing` });
   if (!(await isDirectory(appDir)))
     problems.push({ where: '/app', message: `folder ${manifest.app ?? 'app'} is missing` });
-  if (!(await isDirectory(join(dir, manifest.solution))))
-    problems.push({ where: '/solution', message: `folder ${manifest.solution} is missing` });
+  if (manifest.solution !== undefined) {
+    const solutionDir = join(dir, manifest.solution);
+    if (await isDirectory(solutionDir))
+      problems.push(...fixedByProblems(manifest, await listFiles(solutionDir)));
+    else problems.push({ where: '/solution', message: `folder ${manifest.solution} is missing` });
+  }
+  if (manifest.debrief !== undefined && !(await isFile(join(dir, manifest.debrief))))
+    problems.push({ where: '/debrief', message: `file ${printable(manifest.debrief)} is missing` });
   if (!manifest.setup) {
     for (const [i, service] of manifest.services.entries()) {
       if (!(await isFile(join(appDir, service.entry))))
@@ -109,5 +115,35 @@ export async function exerciseFileProblems(exercise: Exercise): Promise<Problem[
         });
     }
   }
+  return problems;
+}
+
+/**
+ * Each leak's `fixedBy` names files of the solution folder, and together they name all of them:
+ * then "the solution without leak X's files" is exactly "leak X alone".
+ */
+function fixedByProblems(manifest: ExerciseManifest, solutionFiles: string[]): Problem[] {
+  const leaks = manifest.leaks ?? [];
+  if (!leaks.length) return [];
+  const problems: Problem[] = [];
+  const present = new Set(solutionFiles);
+  const named = new Set<string>();
+  leaks.forEach((leak, i) =>
+    leak.fixedBy.forEach((file, j) => {
+      const rel = normalisedPath(file);
+      named.add(rel);
+      if (!present.has(rel))
+        problems.push({
+          where: `/leaks/${i}/fixedBy/${j}`,
+          message: `file ${printable(file)} is missing from the solution folder`,
+        });
+    }),
+  );
+  for (const rel of solutionFiles)
+    if (!named.has(rel))
+      problems.push({
+        where: '/leaks',
+        message: `solution file ${printable(rel)} is in no leak's fixedBy`,
+      });
   return problems;
 }

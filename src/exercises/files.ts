@@ -75,3 +75,12 @@ export async function isFile(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/** A relative path as compared across leaks: forward slashes, no `./`, no doubled slashes. */
+export function normalisedPath(file: string): string {
+  return file
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/');
+}

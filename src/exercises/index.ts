@@ -47,8 +47,25 @@ export {
 } from './pack';
 export {
   validateExercise,
+  formatMargin,
+  REQUIRED_MARGIN,
   type LeakCheck,
+  type VariantCheck,
+  type VariantName,
   type ExerciseValidation,
   type VariantResult,
   type ValidateOptions,
 } from './validate';
+export {
+  exerciseChecks,
+  runExerciseChecks,
+  everyExerciseCheck,
+  hintLadders,
+  hintCount,
+  leaksOf,
+  survivingBytesPerRequest,
+  type CheckOutcome,
+  type ExerciseCheck,
+  type HintLadder,
+  type HintRung,
+} from './leaks';

@@ -18,16 +18,55 @@ export interface ExerciseManifest {
   app?: string;
   services: ServiceSpec[];
   load: LoadProfile;
-  /** Ordered, progressive hints (markdown). Never copied into the learner's workspace. */
-  hints: string[];
+  /**
+   * What the pristine app holds: planted leaks (default) or none, where the learner proves there
+   * is no leak without breaking what the tests pin.
+   */
+  expect?: 'leak' | 'no-leak';
+  /**
+   * General hints (markdown), shown before any leak's ladder. Never copied into the learner's
+   * workspace. An exercise of the older shape (no `leaks`) has only these, at least three.
+   */
+  hints?: string[];
+  /** The planted leaks, each with the solution files that fix it and its own hint ladder. */
+  leaks?: LeakSpec[];
+  /** Markdown file shown once the exercise is solved: what leaked, why, the fix options. */
+  debrief?: string;
   tests: TestSpec;
   check: CheckSpec;
   /** Optional command run once in the learner's copy before anything else (e.g. a build). */
   setup?: CommandSpec;
-  /** Folder overlaid on `app` to get the reference fix. Never copied to the learner. */
-  solution: string;
+  /**
+   * Folder overlaid on `app` to get the reference fix. Never copied to the learner. Required
+   * unless `expect` is `no-leak`.
+   */
+  solution?: string;
   /** What `leakhunt grade` awards; optional. */
   points?: PointsSpec;
+}
+
+/** One planted leak. Its id is for validation and progress; learners see "leak N" instead. */
+export interface LeakSpec {
+  /** Kebab-case, unique within the exercise. */
+  id: string;
+  /**
+   * Files under the solution folder whose solution version fixes this leak. The leaks' sets are
+   * disjoint and together name every file of the solution folder.
+   */
+  fixedBy: string[];
+  hints: LeakHints;
+  /** Merged over the top-level `check`, for a leak the main request mix cannot show. */
+  check?: Partial<CheckSpec>;
+}
+
+/** A leak's hint ladder (markdown); each rung stops short of the next. */
+export interface LeakHints {
+  /** A symptom to look at or a tool to use. */
+  nudge: string;
+  /** Where to look: the file or area, the retainer to follow. */
+  where: string;
+  /** How to fix it, with the trade-off. */
+  fix: string;
 }
 
 /** Points for grading: each passing test earns `perTest`, a leak check that passes earns `check`. */

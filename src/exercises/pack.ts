@@ -7,7 +7,7 @@ import { printable, withoutBom } from '../common/text';
 import { writeOrigin, type PackKind, type PackOrigin } from './consent';
 import { loadExercise, loadSet, manifestProblems, setProblems } from './exercise';
 import { PackError } from './errors';
-import { listFiles, sha256, toNative } from './files';
+import { listFiles, normalisedPath, sha256, toNative } from './files';
 import type { ExerciseManifest, ExerciseSet } from './manifest';
 
 /** Name of the pack's own manifest inside the zip. */
@@ -58,8 +58,10 @@ const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
 /**
  * Packs a set folder into one zip with `leakhunt-pack.json` (a sha256 per file). A graders' pack
  * holds every file of each exercise folder, solutions marked as such; a learners' pack only what
- * a learner gets: `exercise.json`, the scenario and the app folder — no solution, nothing else an
- * instructor keeps beside them. Validates the set first.
+ * a learner gets: `exercise.json`, the scenario, the debrief (shown once solved) and the app
+ * folder — no solution, nothing else an instructor keeps beside them. `exercise.json` travels
+ * whole, `leaks[].fixedBy` included: it names files the leaks' "where" hints name anyway, and
+ * the same manifest then validates in both kinds. Validates the set first.
  */
 export async function packSet(
   setDir: string,
@@ -78,13 +80,19 @@ export async function packSet(
   add('set.json', await readFile(join(root, 'set.json')), 'set');
   for (const name of set.exercises) {
     const exercise = await loadExercise(join(root, name));
-    const solution = exercise.manifest.solution.replace(/\/+$/, '');
+    const solution = exercise.manifest.solution?.replace(/\/+$/, '');
     const app = (exercise.manifest.app ?? 'app').replace(/\/+$/, '');
     const forLearners = (rel: string): boolean =>
-      rel === 'exercise.json' || rel === exercise.manifest.scenario || rel.startsWith(`${app}/`);
+      rel === 'exercise.json' ||
+      rel === exercise.manifest.scenario ||
+      (exercise.manifest.debrief !== undefined &&
+        rel === normalisedPath(exercise.manifest.debrief)) ||
+      rel.startsWith(`${app}/`);
+    const inSolution = (rel: string): boolean =>
+      solution !== undefined && (rel === solution || rel.startsWith(`${solution}/`));
     for (const rel of await listFiles(exercise.dir)) {
       if (kind === 'learners' && !forLearners(rel)) continue;
-      const role = rel === solution || rel.startsWith(`${solution}/`) ? 'solution' : 'exercise';
+      const role = inSolution(rel) ? 'solution' : 'exercise';
       add(`${name}/${rel}`, await readFile(toNative(exercise.dir, rel)), role);
     }
   }
@@ -321,10 +329,15 @@ function checkContents(files: Map<string, Buffer>): {
     if (!files.has(`${id}/${exercise.scenario}`))
       reject(`${id}: scenario ${quoted(exercise.scenario)} is missing`);
     if (!under(exercise.app ?? 'app')) reject(`${id}: the app folder is missing`);
-    if (kind === 'graders' && !under(exercise.solution))
-      reject(`${id}: the solution folder is missing (a graders' pack holds the solutions)`);
-    if (kind === 'learners' && under(exercise.solution))
-      reject(`${id}: a learners' pack may not hold the solution folder`);
+    if (exercise.debrief !== undefined && !files.has(`${id}/${normalisedPath(exercise.debrief)}`))
+      reject(`${id}: debrief ${quoted(exercise.debrief)} is missing`);
+    const solution = exercise.solution;
+    if (solution !== undefined) {
+      if (kind === 'graders' && !under(solution))
+        reject(`${id}: the solution folder is missing (a graders' pack holds the solutions)`);
+      if (kind === 'learners' && under(solution))
+        reject(`${id}: a learners' pack may not hold the solution folder`);
+    }
   }
   return { manifest, set, kind };
 }

@@ -6,6 +6,7 @@ import { printable } from '../common/text';
 import { minRequestsPerRung } from '../hunt/verdict';
 import { commandPolicyProblems } from './commandPolicy';
 import type { Problem } from './errors';
+import { normalisedPath } from './files';
 import type { ExerciseManifest, ExerciseSet } from './manifest';
 
 /** Compiled validators for `exercise.json` and `set.json`, from the schemas shipped in `schemas/`. */
@@ -76,20 +77,83 @@ export function crossReferenceProblems(manifest: ExerciseManifest): Problem[] {
     requireService(`/check/requests/${i}/service`, r.service),
   );
   // Bounds the schema cannot state: they depend on the threshold.
-  const fewest = minRequestsPerRung(manifest.check.thresholdBytesPerRequest);
-  const tooFew = (where: string, count: number): void => {
+  const tooFew = (where: string, count: number, threshold: number): void => {
+    const fewest = minRequestsPerRung(threshold);
     if (count < fewest)
       problems.push({
         where,
         message:
           `${count} requests per load are too few for a verdict with a threshold of ` +
-          `${manifest.check.thresholdBytesPerRequest} bytes per request; at least ${fewest} ` +
+          `${threshold} bytes per request; at least ${fewest} ` +
           `(docs/hunt.md, "Fewest requests for a verdict")`,
       });
   };
-  tooFew('/check/step', manifest.check.step);
-  if (manifest.load.count !== undefined) tooFew('/load/count', manifest.load.count);
+  const threshold = manifest.check.thresholdBytesPerRequest;
+  tooFew('/check/step', manifest.check.step, threshold);
+  if (manifest.load.count !== undefined) tooFew('/load/count', manifest.load.count, threshold);
+  problems.push(...leakProblems(manifest, requireService, tooFew));
   // Node options and environment can load code from anywhere: only the allow-list passes.
   problems.push(...commandPolicyProblems(manifest));
+  return problems;
+}
+
+/**
+ * The per-leak shape: a leak exercise names its leaks (each fixed by its own solution files) and
+ * a debrief; a no-leak one names no leaks and needs no solution. A manifest with neither `expect`
+ * nor `leaks` is of the older shape: at least three general hints, no debrief required.
+ */
+function leakProblems(
+  manifest: ExerciseManifest,
+  requireService: (where: string, name: string) => void,
+  tooFew: (where: string, count: number, threshold: number) => void,
+): Problem[] {
+  const problems: Problem[] = [];
+  const leaks = manifest.leaks ?? [];
+  const olderShape = manifest.expect === undefined && manifest.leaks === undefined;
+  if (olderShape) {
+    if ((manifest.hints?.length ?? 0) < 3)
+      problems.push({
+        where: '/hints',
+        message: 'an exercise without leaks[] needs at least 3 hints (or declare its leaks)',
+      });
+  } else if (manifest.debrief === undefined)
+    problems.push({ where: '/debrief', message: 'a debrief is required with leaks[] or expect' });
+  if (manifest.expect === 'no-leak') {
+    if (leaks.length)
+      problems.push({ where: '/leaks', message: 'a no-leak exercise must not declare leaks' });
+  } else {
+    if (!olderShape && !leaks.length)
+      problems.push({ where: '/leaks', message: 'a leak exercise declares at least one leak' });
+    if (manifest.solution === undefined)
+      problems.push({ where: '/solution', message: 'a leak exercise needs a solution folder' });
+  }
+  const ids = new Set<string>();
+  const fixers = new Map<string, number>();
+  leaks.forEach((leak, i) => {
+    if (ids.has(leak.id))
+      problems.push({ where: `/leaks/${i}/id`, message: `duplicate leak '${leak.id}'` });
+    ids.add(leak.id);
+    leak.fixedBy.forEach((file, j) => {
+      const key = normalisedPath(file);
+      const other = fixers.get(key);
+      if (other !== undefined && other !== i)
+        problems.push({
+          where: `/leaks/${i}/fixedBy/${j}`,
+          message: `${printable(file)} already fixes leak '${leaks[other]!.id}'; each solution file fixes one leak`,
+        });
+      fixers.set(key, i);
+    });
+    const check = leak.check;
+    if (!check) return;
+    if (check.service !== undefined) requireService(`/leaks/${i}/check/service`, check.service);
+    check.requests?.forEach((r, j) =>
+      requireService(`/leaks/${i}/check/requests/${j}/service`, r.service),
+    );
+    tooFew(
+      `/leaks/${i}/check/step`,
+      check.step ?? manifest.check.step,
+      check.thresholdBytesPerRequest ?? manifest.check.thresholdBytesPerRequest,
+    );
+  });
   return problems;
 }

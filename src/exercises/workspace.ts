@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from
 import { dirname, join, resolve } from 'node:path';
 import type { Exercise } from './exercise';
 import { WorkspaceError } from './errors';
-import { hashFiles, hashOfHashes, listFiles, toNative } from './files';
+import { hashFiles, hashOfHashes, listFiles, normalisedPath, toNative } from './files';
 
 /** Folder inside a learner's workspace that holds Leak Hunt's marker and backups. */
 export const MARKER_DIR = '.leakhunt';
@@ -157,12 +157,19 @@ async function removeEmptyDirs(root: string, removed: string[]): Promise<void> {
 }
 
 /**
- * Overlays the exercise's reference solution on a copy of its app. Used by `validate` in a
- * temporary folder and by the editor's integration test; never on a learner's workspace.
+ * Overlays the exercise's reference solution on a copy of its app, except the files in `except`
+ * (a leak's `fixedBy`: that leak stays in). Used by `validate` in a temporary folder and by the
+ * editor's integration test; never on a learner's workspace. Returns the files laid over.
  */
-export async function applySolution(exercise: Exercise, targetDir: string): Promise<string[]> {
+export async function applySolution(
+  exercise: Exercise,
+  targetDir: string,
+  except: readonly string[] = [],
+): Promise<string[]> {
+  if (exercise.manifest.solution === undefined) return [];
   const solutionDir = join(exercise.dir, exercise.manifest.solution);
-  const files = await listFiles(solutionDir);
+  const kept = new Set(except.map(normalisedPath));
+  const files = (await listFiles(solutionDir)).filter((rel) => !kept.has(rel));
   await copyTree(solutionDir, targetDir, files);
   return files;
 }

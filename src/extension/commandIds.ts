@@ -28,10 +28,19 @@ export interface CommandSignatures {
   'leakHunt.compareSnapshots': (args?: { baselineId?: string; targetId?: string }) => void;
   /** Resolves to the suspects of the three-snapshot hunt. */
   'leakHunt.findLeak': (args?: { service?: string; count?: number }) => unknown;
-  /** Resolves to the revealed hint's text. */
-  'leakHunt.revealNextHint': (args?: { confirm?: boolean }) => string | undefined;
+  /**
+   * Resolves to the revealed hint's text. `leak` climbs that leak's ladder (1-based); without it
+   * the learner picks a ladder when several have hints left, or (with `confirm: false`) the
+   * first unfinished ladder is taken.
+   */
+  'leakHunt.revealNextHint': (args?: { confirm?: boolean; leak?: number }) => string | undefined;
   /** Resolves to the verdict. */
   'leakHunt.runLeakCheck': () => unknown;
+  /**
+   * Opens a solved exercise's debrief in the Markdown preview (the open exercise without
+   * arguments); resolves to the preview's document URI, undefined when refused.
+   */
+  'leakHunt.showDebrief': (args?: { setId?: string; exerciseId?: string }) => string | undefined;
   'leakHunt.importPack': (file?: string) => string | undefined;
   /** Resolves to the files written. */
   'leakHunt.exportProgress': (folder?: string) => string[] | undefined;
@@ -61,6 +70,7 @@ const ids: { [K in CommandId]: true } = {
   'leakHunt.findLeak': true,
   'leakHunt.revealNextHint': true,
   'leakHunt.runLeakCheck': true,
+  'leakHunt.showDebrief': true,
   'leakHunt.importPack': true,
   'leakHunt.exportProgress': true,
   'leakHunt.openHeapSnapshot': true,

@@ -6,6 +6,7 @@ import { CodeRuns } from './codeRuns';
 import { registerCommand } from './commands';
 import { ExercisesProvider } from './exercises/exercisesView';
 import { PackConsent } from './exercises/consent';
+import { registerDebrief } from './exercises/debrief';
 import { registerHints } from './exercises/hints';
 import { registerImportPack } from './exercises/importPack';
 import { CurrentExercise, ExerciseLibrary } from './exercises/library';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): LeakHuntApi | undefi
     registerExercises(services);
     registerExerciseCommands(services);
     registerHints(services);
+    registerDebrief(services);
     registerImportPack(services);
     registerSessionCommands(services);
     registerSessionView(services);

@@ -1,4 +1,6 @@
 import type * as vscode from 'vscode';
+import type { LadderRef } from '../progress/hints';
+import type { HintReveal } from '../progress/model';
 import type { CodeRuns } from './codeRuns';
 import type { PackConsent } from './exercises/consent';
 import type { ExerciseStatus } from './exercises/exercisesView';
@@ -13,8 +15,11 @@ export interface ProgressRecorder {
   exerciseOpened(setId: string, exerciseId: string, title: string): Promise<void>;
   /** The learner did something in the editor; active time accrues between such heartbeats. */
   activity(exerciseId: string): void;
-  /** Records hint `index` if the policy allows it (in order); resolves to whether it was revealed. */
-  hintRevealed(exerciseId: string, index: number, hintCount: number): Promise<boolean>;
+  /**
+   * Records hint `index` of a ladder (a leak's, or the general hints) if the policy allows it (in
+   * order); resolves to whether it was revealed.
+   */
+  hintRevealed(exerciseId: string, index: number, ladder: LadderRef): Promise<boolean>;
   snapshotTaken(exerciseId: string): Promise<void>;
   testRun(
     exerciseId: string,
@@ -24,9 +29,11 @@ export interface ProgressRecorder {
     exerciseId: string,
     result: { verdict: 'leak' | 'no-leak' | 'inconclusive' | 'error'; bytesPerRequest?: number },
   ): Promise<void>;
-  /** Hint indexes revealed so far for this set's exercise, in order. */
-  revealedHints(setId: string, exerciseId: string): number[];
+  /** Hints revealed so far for this set's exercise (ladder and index), in the order revealed. */
+  revealedHints(setId: string, exerciseId: string): HintReveal[];
   statusOf(setId: string, exerciseId: string): ExerciseStatus;
+  /** Whether this set's exercise turned solved in the last few seconds (news, not history). */
+  solvedJustNow(setId: string, exerciseId: string): boolean;
   /** Writes the progress as JSON and CSV into `folder`; resolves to both files. */
   export(folder: string): Promise<string[]>;
   readonly onDidChange: vscode.Event<void>;

@@ -17,12 +17,13 @@ import { ProgressStore } from '../progress/store';
 
 /**
  * A learner's workspace outside the editor: the app files, `.leakhunt/exercise.json` (the same
- * marker the editor writes) and `.leakhunt/exercise/`, a copy of the manifest and the scenario,
+ * marker the editor writes) and `.leakhunt/exercise/`, a copy of the manifest, the scenario and
+ * the debrief (which `leakhunt debrief` shows only once solved; the manifest's hints sit beside it),
  * so hints, verify and grade work where the exercise folder is absent (a container, a CI job, a
  * template repository). Progress is kept in `.leakhunt/progress.json`, in the editor's format.
  */
 
-/** `.leakhunt/exercise/`: the manifest and scenario the workspace was made from. */
+/** `.leakhunt/exercise/`: the manifest, scenario and debrief the workspace was made from. */
 const EXERCISE_COPY_DIR = 'exercise';
 
 /** An opened workspace and the exercise it holds. */
@@ -52,7 +53,7 @@ export async function findExercise(reference: string, cwd: string): Promise<Exer
 
 /**
  * Makes a learner's workspace in `dir` (empty or missing): the app files and marker, the
- * manifest and scenario under `.leakhunt/exercise/`, and, for an exercise from a pack, its
+ * manifest, scenario and debrief under `.leakhunt/exercise/`, and, for an exercise from a pack, its
  * origin, so commands run there are held for consent like the pack's own.
  */
 export async function openLearnerWorkspace(
@@ -64,7 +65,8 @@ export async function openLearnerWorkspace(
   const copy = `${MARKER_DIR}/${EXERCISE_COPY_DIR}`;
   const marker = await materialiseExercise(exercise, dir, selfContained ? copy : undefined);
   const copyDir = join(dir, MARKER_DIR, EXERCISE_COPY_DIR);
-  for (const rel of ['exercise.json', exercise.manifest.scenario]) {
+  const { scenario, debrief } = exercise.manifest;
+  for (const rel of ['exercise.json', scenario, ...(debrief === undefined ? [] : [debrief])]) {
     const target = toNative(copyDir, rel);
     await mkdir(dirname(target), { recursive: true });
     await copyFile(toNative(exercise.dir, rel), target);

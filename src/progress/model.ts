@@ -10,8 +10,14 @@ export const PROGRESS_SCHEMA_VERSION = 1;
 export type Clock = () => number;
 
 export interface HintReveal {
-  /** 0-based index into the exercise's ordered hints. */
+  /** 0-based index into its ladder: the general hints, or the leak's nudge, where, fix. */
   index: number;
+  /**
+   * The leak whose ladder it is, 1-based in manifest order (its number, not its id, which a
+   * learner must not see); absent for a general hint. Files written before per-leak hints have
+   * none: every hint was a general one then.
+   */
+  leak?: number;
   at: string;
 }
 
@@ -137,7 +143,11 @@ export function findProblems(data: unknown): string[] {
     if (typeof value.activeSeconds !== 'number' || !(value.activeSeconds >= 0))
       problems.push(`${where}.activeSeconds is not a non-negative number`);
     const lists = {
-      hints: (h: unknown) => isObject(h) && Number.isInteger(h.index) && typeof h.at === 'string',
+      hints: (h: unknown) =>
+        isObject(h) &&
+        Number.isInteger(h.index) &&
+        typeof h.at === 'string' &&
+        (h.leak === undefined || (Number.isInteger(h.leak) && (h.leak as number) >= 1)),
       snapshots: (s: unknown) => typeof s === 'string',
       testRuns: (r: unknown) =>
         isObject(r) &&

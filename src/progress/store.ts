@@ -4,7 +4,7 @@ import { tempPrefix, writeFileAtomic } from './atomicFile';
 import { ProgressError } from './errors';
 import { Emitter, type Event } from './events';
 import { DEFAULT_LOCK_OPTIONS, LOCK_TEMP_INFIX, withFileLock, type LockOptions } from './fileLock';
-import { revealHint, type HintDecision } from './hints';
+import { revealHint, type HintDecision, type LadderRef } from './hints';
 import {
   DEFAULT_IDLE_CAP_SECONDS,
   PROGRESS_SCHEMA_VERSION,
@@ -170,13 +170,13 @@ export class ProgressStore {
   }
 
   /**
-   * Reveals hint `index` if the hint policy allows it (in order, no skipping) and records when.
-   * Decided under the lock, so two windows clicking at once reveal it only once.
+   * Reveals hint `index` of a ladder if the hint policy allows it (in order, no skipping) and
+   * records when. Decided under the lock, so two windows clicking at once reveal it only once.
    */
-  async revealHint(exerciseId: string, index: number, hintCount: number): Promise<HintDecision> {
+  async revealHint(exerciseId: string, index: number, ladder: LadderRef): Promise<HintDecision> {
     let decision: HintDecision = { allowed: false, reason: 'not decided' };
     await this.update(exerciseId, (p, now) => {
-      decision = revealHint(p, index, hintCount, now);
+      decision = revealHint(p, index, ladder, now);
     });
     return decision;
   }

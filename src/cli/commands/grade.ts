@@ -1,8 +1,10 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { printable } from '../../common/text';
+import { printable, printableLines } from '../../common/text';
 import { requireCommandsAllowed } from '../../exercises/consent';
+import { everyExerciseCheck } from '../../exercises/leaks';
 import { checkApp, inProcessDiff } from '../../hunt';
+import { readDebrief } from '../../learner/debrief';
 import { gradeWorkspace, type GradedItem, type GradeReport } from '../../learner/grade';
 import { autogradingOutputLine, toAutogradingResult, toJUnitXml } from '../../learner/gradeFormats';
 import { readLearnerWorkspace } from '../../learner/workspace';
@@ -92,7 +94,7 @@ export const gradeCommand: CliCommand = {
     const nodePath = typeof values.node === 'string' ? values.node : undefined;
     const report = await untilTerminated(io.signal, (signal) =>
       gradeWorkspace(workspace, {
-        leakCheck: (options) => checkApp({ ...options, diff: inProcessDiff }),
+        leakCheck: everyExerciseCheck((options) => checkApp({ ...options, diff: inProcessDiff })),
         signal,
         ...(nodePath ? { nodePath } : {}),
         onProgress: (message) => io.err(printable(message)),
@@ -107,6 +109,10 @@ export const gradeCommand: CliCommand = {
     }
     if (values.json === true) io.out(JSON.stringify(report, null, 2));
     const human = formatGrade(report);
+    if (report.passed) {
+      const debrief = await readDebrief(workspace);
+      if (debrief !== undefined) human.push('', printableLines(debrief).trimEnd());
+    }
     for (const line of human) (values.json === true || autogradingOnStdout ? io.err : io.out)(line);
     return report.passed ? 0 : 1;
   },

@@ -50,13 +50,18 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'hint',
-    summary: "Show the exercise's next hint (recorded in your progress)",
+    summary: 'Show the next hint, per leak with --leak N (recorded in your progress)',
     load: async () => (await import('./hint.js')).hintCommand,
   },
   {
     name: 'verify',
     summary: 'Run the tests, then the leak check, on your fix; --watch reruns on every save',
     load: async () => (await import('./verify.js')).verifyCommand,
+  },
+  {
+    name: 'debrief',
+    summary: 'What leaked, why, and the other ways to fix it; once the exercise is solved',
+    load: async () => (await import('./debrief.js')).debriefCommand,
   },
   {
     name: 'grade',

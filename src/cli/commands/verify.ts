@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { formatBytes } from '../../common/format';
-import { printable } from '../../common/text';
+import { printable, printableLines } from '../../common/text';
 import { requireCommandsAllowed } from '../../exercises/consent';
+import { everyExerciseCheck } from '../../exercises/leaks';
 import { checkApp, inProcessDiff } from '../../hunt';
+import { readDebrief } from '../../learner/debrief';
 import { verifyWorkspace, setupFailureText, type VerifyOutcome } from '../../learner/verify';
 import { fingerprintFiles, runOnChange } from '../../learner/watch';
 import { readLearnerWorkspace, type LearnerWorkspace } from '../../learner/workspace';
@@ -56,12 +58,16 @@ async function verifyOnce(
 ): Promise<VerifyOutcome> {
   const nodePath = typeof values.node === 'string' ? values.node : undefined;
   const outcome = await verifyWorkspace(workspace, {
-    leakCheck: (options) => checkApp({ ...options, diff: inProcessDiff }),
+    leakCheck: everyExerciseCheck((options) => checkApp({ ...options, diff: inProcessDiff })),
     signal,
     ...(nodePath ? { nodePath } : {}),
     onProgress: (message) => io.err(printable(message)),
   });
   for (const line of formatVerify(outcome)) io.out(line);
+  if (outcome.solved) {
+    const debrief = await readDebrief(workspace);
+    if (debrief !== undefined) io.out(`\n${printableLines(debrief).trimEnd()}`);
+  }
   return outcome;
 }
 

@@ -88,7 +88,8 @@ export class ExercisesProvider implements vscode.TreeDataProvider<Node>, vscode.
       .appendMarkdown(`**${escapeMarkdown(manifest.title)}** — ${statusLabels[status]}\n\n`)
       .appendText(manifest.summary);
     item.iconPath = statusIcons[status];
-    item.contextValue = 'exercise';
+    // Solved rows also offer the debrief; package.json's menus match both values for the rest.
+    item.contextValue = status === 'solved' ? 'exerciseSolved' : 'exercise';
     // A click (or Enter) on the row opens the exercise, as the inline button does.
     item.command = {
       command: 'leakHunt.openExercise',

@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
+import { hintCount, hintLadders, type HintLadder } from '../../exercises/leaks';
+import type { HintReveal } from '../../progress/model';
 import { registerCommand } from '../commands';
 import type { ExtensionServices } from '../services';
 
 interface HintNode {
-  index: number;
+  /** Where the hint's heading is in the hints document. */
+  key: string;
+  title: string;
   text: string;
 }
 
@@ -17,25 +21,53 @@ const HINTS_SCHEME = 'leakhunt-hints';
 
 interface HintsDocument {
   text: string;
-  /** Line of each revealed hint's heading, by hint index. */
-  lines: Map<number, number>;
+  /** Line of each revealed hint's heading, by `hintKey`. */
+  lines: Map<string, number>;
+  /** The revealed hints, in the order revealed. */
+  nodes: HintNode[];
 }
 
-function hintsDocument(title: string, hints: readonly string[], revealed: number[]): HintsDocument {
+function hintKey(leak: number | undefined, index: number): string {
+  return `${leak ?? 0}:${index}`;
+}
+
+/** "Leak 2, where to look" for a leak's rung, "Hint 2 of 4" for a general one. */
+function hintTitle(ladder: HintLadder, index: number, leakCount: number): string {
+  const rung = ladder.rungs[index];
+  return ladder.leak === undefined
+    ? `Hint ${index + 1} of ${ladder.rungs.length}`
+    : `Leak ${ladder.leak} of ${leakCount}, ${rung?.label ?? `hint ${index + 1}`}`;
+}
+
+function hintsDocument(
+  title: string,
+  ladders: readonly HintLadder[],
+  revealed: readonly HintReveal[],
+): HintsDocument {
+  const total = ladders.reduce((sum, l) => sum + l.rungs.length, 0);
+  const leakCount = ladders.filter((l) => l.leak !== undefined).length;
   const out = [
     `# ${title}: hints`,
     '',
-    `${revealed.length} of ${hints.length} revealed. Each hint gives away a little more than the one before.`,
+    `${revealed.length} of ${total} revealed.` +
+      (leakCount > 1
+        ? ` Each leak has its own hints: a nudge, where to look, how to fix.`
+        : ' Each hint gives away a little more than the one before.'),
   ];
-  const lines = new Map<number, number>();
-  for (const index of revealed) {
-    const hint = hints[index];
-    if (hint === undefined) continue;
+  const lines = new Map<string, number>();
+  const nodes: HintNode[] = [];
+  for (const reveal of revealed) {
+    const ladder = ladders.find((l) => l.leak === reveal.leak);
+    const rung = ladder?.rungs[reveal.index];
+    if (!ladder || !rung) continue;
+    const key = hintKey(reveal.leak, reveal.index);
+    const heading = hintTitle(ladder, reveal.index, leakCount);
     out.push('');
-    lines.set(index, out.length);
-    out.push(`## Hint ${index + 1} of ${hints.length}`, '', ...hint.split('\n'));
+    lines.set(key, out.length);
+    out.push(`## ${heading}`, '', ...rung.text.split('\n'));
+    nodes.push({ key, title: heading, text: rung.text });
   }
-  return { text: `${out.join('\n')}\n`, lines };
+  return { text: `${out.join('\n')}\n`, lines, nodes };
 }
 
 class HintsContent implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -48,11 +80,11 @@ class HintsContent implements vscode.TextDocumentContentProvider, vscode.Disposa
   current(): { uri: vscode.Uri; document: HintsDocument } | undefined {
     const current = this.services.currentExercise.value;
     if (!current) return undefined;
-    const { title, hints, id } = current.exercise.manifest;
-    const revealed = this.services.progress.revealedHints(current.marker.setId, id);
+    const { manifest } = current.exercise;
+    const revealed = this.services.progress.revealedHints(current.marker.setId, manifest.id);
     return {
-      uri: vscode.Uri.from({ scheme: HINTS_SCHEME, path: `/${title} hints.md` }),
-      document: hintsDocument(title, hints, revealed),
+      uri: vscode.Uri.from({ scheme: HINTS_SCHEME, path: `/${manifest.title} hints.md` }),
+      document: hintsDocument(manifest.title, hintLadders(manifest), revealed),
     };
   }
 
@@ -72,10 +104,10 @@ class HintsContent implements vscode.TextDocumentContentProvider, vscode.Disposa
   }
 }
 
-/** Opens the hints document at hint `index`. */
-async function showHint(content: HintsContent, index: number): Promise<void> {
+/** Opens the hints document at the hint `key`. */
+async function showHint(content: HintsContent, key: string): Promise<void> {
   const current = content.current();
-  const line = current?.document.lines.get(index);
+  const line = current?.document.lines.get(key);
   if (!current || line === undefined) return;
   const document = await vscode.workspace.openTextDocument(current.uri);
   await vscode.window.showTextDocument(document, {
@@ -84,15 +116,12 @@ async function showHint(content: HintsContent, index: number): Promise<void> {
   });
 }
 
-/** The Hints view: the hints revealed so far for the open exercise, in order. */
+/** The Hints view: the hints revealed so far for the open exercise, in the order revealed. */
 class HintsProvider implements vscode.TreeDataProvider<HintNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(
-    private readonly services: ExtensionServices,
-    private readonly content: HintsContent,
-  ) {}
+  constructor(private readonly content: HintsContent) {}
 
   refresh(): void {
     this.changed.fire();
@@ -100,22 +129,17 @@ class HintsProvider implements vscode.TreeDataProvider<HintNode>, vscode.Disposa
 
   getChildren(node?: HintNode): HintNode[] {
     if (node) return [];
-    const current = this.services.currentExercise.value;
-    if (!current) return [];
-    const { hints, id } = current.exercise.manifest;
-    return this.services.progress
-      .revealedHints(current.marker.setId, id)
-      .flatMap((index) => (hints[index] !== undefined ? [{ index, text: hints[index] }] : []));
+    return this.content.current()?.document.nodes ?? [];
   }
 
   getTreeItem(node: HintNode): vscode.TreeItem {
     const firstLine = node.text.split('\n')[0] ?? '';
-    const item = new vscode.TreeItem(`${node.index + 1}. ${firstLine}`);
+    const item = new vscode.TreeItem(`${node.title}: ${firstLine}`);
     // Hints may come from an imported pack: no HTML, no commands, and no images (they would load remote URLs).
     item.tooltip = new vscode.MarkdownString(node.text.replace(/!\[[^\]]*\]\([^)]*\)/g, ''));
     item.iconPath = new vscode.ThemeIcon('lightbulb');
     const current = this.content.current();
-    const line = current?.document.lines.get(node.index);
+    const line = current?.document.lines.get(node.key);
     if (current && line !== undefined)
       item.command = {
         command: 'vscode.open',
@@ -132,12 +156,12 @@ class HintsProvider implements vscode.TreeDataProvider<HintNode>, vscode.Disposa
 
 export function registerHints(services: ExtensionServices): void {
   const content = new HintsContent(services);
-  const provider = new HintsProvider(services, content);
+  const provider = new HintsProvider(content);
   const view = vscode.window.createTreeView('leakHunt.hints', { treeDataProvider: provider });
   const describe = (): void => {
     const current = services.currentExercise.value;
     view.description = current
-      ? `${services.progress.revealedHints(current.marker.setId, current.exercise.manifest.id).length} of ${current.exercise.manifest.hints.length}`
+      ? `${services.progress.revealedHints(current.marker.setId, current.exercise.manifest.id).length} of ${hintCount(current.exercise.manifest)}`
       : undefined;
     provider.refresh();
     content.refresh();
@@ -151,30 +175,81 @@ export function registerHints(services: ExtensionServices): void {
     services.currentExercise.onDidChange(describe),
     services.progress.onDidChange(describe),
     registerCommand(services.log, 'leakHunt.revealNextHint', (args) =>
-      revealNextHint(services, content, args?.confirm ?? true),
+      revealNextHint(services, content, args?.confirm ?? true, args?.leak),
     ),
   );
 }
 
-/** Reveals the next hint (after confirmation), records when, and shows it in full. Returns its text. */
+/** A ladder with hints left, and the index of its next one. */
+interface Climbable {
+  ladder: HintLadder;
+  next: number;
+}
+
+/** Asks which ladder to climb: "Leak 1 of 3 — next: where to look". */
+async function pickLadder(
+  climbable: readonly Climbable[],
+  leakCount: number,
+): Promise<Climbable | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    climbable.map((c) => ({
+      label:
+        c.ladder.leak === undefined
+          ? `General hints — next: hint ${c.next + 1} of ${c.ladder.rungs.length}`
+          : `Leak ${c.ladder.leak} of ${leakCount} — next: ${c.ladder.rungs[c.next]!.label}`,
+      description: `${c.next} of ${c.ladder.rungs.length} revealed`,
+      climbable: c,
+    })),
+    {
+      title: 'Reveal a hint',
+      placeHolder: 'Each leak has its own hints; pick the one you are stuck on',
+    },
+  );
+  return picked?.climbable;
+}
+
+/**
+ * Reveals the next hint of a ladder (after confirmation), records when, and shows it in full.
+ * Returns its text.
+ */
 async function revealNextHint(
   services: ExtensionServices,
   content: HintsContent,
   confirm: boolean,
+  leak: number | undefined,
 ): Promise<string | undefined> {
   const current = services.currentExercise.value;
   if (!current)
     throw new Error('This workspace holds no Leak Hunt exercise, so there are no hints to reveal.');
-  const { hints, id } = current.exercise.manifest;
-  const revealed = services.progress.revealedHints(current.marker.setId, id);
-  const next = revealed.length;
-  if (next >= hints.length) {
-    void vscode.window.showInformationMessage(`All ${hints.length} hints are revealed.`);
+  const { manifest } = current.exercise;
+  const ladders = hintLadders(manifest);
+  const leakCount = ladders.filter((l) => l.leak !== undefined).length;
+  const revealed = services.progress.revealedHints(current.marker.setId, manifest.id);
+  const climbable = ladders
+    .map((ladder) => ({
+      ladder,
+      next: revealed.filter((r) => r.leak === ladder.leak).length,
+    }))
+    .filter((c) => c.next < c.ladder.rungs.length);
+  if (leak !== undefined && !ladders.some((l) => l.leak === leak))
+    throw new Error(`This exercise has no leak ${leak}; its leaks are numbered 1 to ${leakCount}.`);
+  const candidates =
+    leak === undefined ? climbable : climbable.filter((c) => c.ladder.leak === leak);
+  if (!candidates.length) {
+    void vscode.window.showInformationMessage(
+      ladders.length ? 'All hints are revealed.' : 'This exercise has no hints.',
+    );
     return undefined;
   }
+  const chosen =
+    candidates.length > 1 && confirm ? await pickLadder(candidates, leakCount) : candidates[0];
+  if (!chosen) return undefined;
+  const { ladder, next } = chosen;
   if (confirm) {
     const choice = await vscode.window.showInformationMessage(
-      `Reveal hint ${next + 1} of ${hints.length}?`,
+      ladder.leak === undefined
+        ? `Reveal hint ${next + 1} of ${ladder.rungs.length}?`
+        : `Reveal the next hint for leak ${ladder.leak} of ${leakCount} (${ladder.rungs[next]!.label})?`,
       {
         modal: true,
         detail:
@@ -184,8 +259,12 @@ async function revealNextHint(
     );
     if (choice !== 'Reveal Hint') return undefined;
   }
-  if (!(await services.progress.hintRevealed(id, next, hints.length))) return undefined;
+  const ref = {
+    ...(ladder.leak === undefined ? {} : { leak: ladder.leak }),
+    size: ladder.rungs.length,
+  };
+  if (!(await services.progress.hintRevealed(manifest.id, next, ref))) return undefined;
   await vscode.commands.executeCommand('leakHunt.hints.focus');
-  await showHint(content, next);
-  return hints[next];
+  await showHint(content, hintKey(ladder.leak, next));
+  return ladder.rungs[next]!.text;
 }

@@ -3,6 +3,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { exportProgressCsv, exportProgressJson } from '../../progress/export';
+import type { LadderRef } from '../../progress/hints';
+import type { HintReveal } from '../../progress/model';
 import { ProgressStore, type ProgressWarning } from '../../progress/store';
 import { DisposableStore } from '../disposables';
 import { registerCommand } from '../commands';
@@ -20,6 +22,9 @@ const HEARTBEAT_MS = 30_000;
  * Every record is awaited by callers that need it and logged when it fails; nothing here may
  * break the feature that records.
  */
+/** A solve this recent is news: announced, and its debrief opened. Older ones are history. */
+const JUST_SOLVED_MS = 10_000;
+
 export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
   private readonly store: ProgressStore;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -38,7 +43,7 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     this.subscriptions.addAll(
       this.store.onDidChange(({ progress }) => {
         this.changed.fire();
-        if (progress?.solved && Date.parse(progress.solved) > Date.now() - 10_000) {
+        if (progress?.solved && Date.parse(progress.solved) > Date.now() - JUST_SOLVED_MS) {
           void vscode.window.showInformationMessage(
             `Solved: ${progress.title}. The tests pass and the leak is gone.`,
           );
@@ -101,9 +106,9 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     void this.record('activity', () => this.store.recordActivity(exerciseId));
   }
 
-  async hintRevealed(exerciseId: string, index: number, hintCount: number): Promise<boolean> {
+  async hintRevealed(exerciseId: string, index: number, ladder: LadderRef): Promise<boolean> {
     await this.loaded;
-    const decision = await this.store.revealHint(exerciseId, index, hintCount);
+    const decision = await this.store.revealHint(exerciseId, index, ladder);
     return decision.allowed;
   }
 
@@ -125,11 +130,17 @@ export class ProgressTracking implements ProgressRecorder, vscode.Disposable {
     return this.record('a leak check', () => this.store.recordLeakCheck(exerciseId, result));
   }
 
-  revealedHints(setId: string, exerciseId: string): number[] {
+  revealedHints(setId: string, exerciseId: string): HintReveal[] {
     const progress = this.store.get(exerciseId);
     // Progress is keyed by exercise id; another set's exercise of the same id has other hints.
     if (!progress || progress.set !== setId) return [];
-    return progress.hints.map((h) => h.index);
+    return progress.hints;
+  }
+
+  solvedJustNow(setId: string, exerciseId: string): boolean {
+    const progress = this.store.get(exerciseId);
+    if (!progress?.solved || progress.set !== setId) return false;
+    return Date.parse(progress.solved) > Date.now() - JUST_SOLVED_MS;
   }
 
   statusOf(setId: string, exerciseId: string): ExerciseStatus {

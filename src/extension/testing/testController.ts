@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { runTests } from '../../exercises/runner';
 import { formatBytes } from '../../common/format';
+import { everyExerciseCheck } from '../../exercises/leaks';
 import { checkApp } from '../../hunt/app';
 import type { HuntReport } from '../../hunt/types';
 import { workerDiff } from '../explorer/heapAnalysis';
@@ -219,13 +220,15 @@ export class ExerciseTests implements vscode.Disposable {
     run.started(item);
     const started = Date.now();
     try {
-      const result = await checkApp({
+      // Every check the exercise declares (a leak's own, too): leak if any says leak.
+      const result = await everyExerciseCheck((options) =>
+        checkApp({ ...options, diff: workerDiff(this.services.heap) }),
+      )({
         appDir: current.workspaceDir,
         manifest,
         nodePath: readSettings().nodePath,
         signal,
         onEvent: (event) => run.appendOutput(`${event.message}\r\n`, undefined, item),
-        diff: workerDiff(this.services.heap),
       });
       const ladder = result.ladder
         .map((step) => `  after ${step.requests} requests: ${formatBytes(step.usedHeap)}`)

@@ -41,7 +41,9 @@ test('a template per exercise holds the learner app, the marker and the vendored
     assert.equal(workspace.exercise.dir, join(template.dir, '.leakhunt', 'exercise'));
     const marker = await readFile(join(template.dir, '.leakhunt', 'exercise.json'), 'utf8');
     assert.equal(marker.includes(builtInExercisesDir()), false, 'no instructor path in the marker');
-    for (const rel of await listFiles(join(exerciseDir, 'solution'))) {
+    // A no-leak exercise has no solution: the learner proves there is nothing to fix.
+    const { solution } = workspace.exercise.manifest;
+    for (const rel of solution ? await listFiles(join(exerciseDir, solution)) : []) {
       const inTemplate = join(template.dir, ...rel.split('/'));
       const inApp = join(exerciseDir, 'app', ...rel.split('/'));
       if (await isFile(inApp))

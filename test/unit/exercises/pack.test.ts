@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -275,4 +276,45 @@ test('unpack refuses a destination that already holds files, before reading the 
   await assert.rejects(unpackPack(pack, dest), /not empty/);
   assert.deepEqual(readdirSync(dest), ['mine.txt']);
   assert.deepEqual(readdirSync(dir).sort(), ['dest', 'in.zip']);
+});
+
+/** A set holding only the two-leaks fixture, as an instructor's folder. */
+function twoLeaksSet(): string {
+  const set = join(work, `two-leaks-set-${++counter}`);
+  cpSync(join(__dirname, '../../../../test/fixtures/exercises/two-leaks'), join(set, 'two-leaks'), {
+    recursive: true,
+  });
+  writeFileSync(
+    join(set, 'set.json'),
+    JSON.stringify({ name: 'Two', version: '1.0.0', author: 'tests', exercises: ['two-leaks'] }),
+  );
+  return set;
+}
+
+test("the debrief travels in both kinds of pack; a learners' pack keeps the manifest whole", async () => {
+  const set = twoLeaksSet();
+  const { pack, dest } = sandbox();
+  mkdirSync(join(pack, '..'), { recursive: true });
+  const manifest = await packSet(set, pack, { kind: 'learners' });
+  const paths = manifest.files.map((f) => f.path).sort();
+  assert.ok(paths.includes('two-leaks/debrief.md'));
+  assert.ok(paths.every((p) => !p.startsWith('two-leaks/solution/')));
+  await unpackPack(pack, dest);
+  const unpacked = JSON.parse(readFileSync(join(dest, 'two-leaks', 'exercise.json'), 'utf8')) as {
+    leaks: { fixedBy: string[] }[];
+  };
+  assert.deepEqual(unpacked.leaks[0]?.fixedBy, ['profiles.js']);
+  const graders = await packSet(set, join(pack, '..', 'graders.zip'));
+  assert.ok(graders.files.some((f) => f.path === 'two-leaks/debrief.md' && f.role === 'exercise'));
+});
+
+test('a pack whose exercise names a debrief it lacks is refused', async () => {
+  const set = twoLeaksSet();
+  const files = new Map<string, Buffer>();
+  for (const rel of await listFiles(set))
+    if (rel !== 'two-leaks/debrief.md') files.set(rel, readFileSync(join(set, rel)));
+  const { dir, pack, dest } = sandbox();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(pack, writeZip(packEntries(files)));
+  await assert.rejects(unpackPack(pack, dest), /two-leaks: debrief 'debrief\.md' is missing/);
 });

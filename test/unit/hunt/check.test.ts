@@ -31,7 +31,7 @@ test('the check finds the planted leak and passes the reference fix', async () =
   assert.deepEqual(leaky.snapshots, []);
   assert.equal(leaky.evidence.allocationTracking, false);
   assert.ok(leaky.evidence.survivingBytesPerRequest! > manifest.check.thresholdBytesPerRequest);
-  const fixed = await runLeakCheck({ appDir: join(dir, manifest.solution), manifest });
+  const fixed = await runLeakCheck({ appDir: join(dir, manifest.solution!), manifest });
   assert.equal(fixed.verdict, 'no-leak', fixed.reason);
   assert.ok(fixed.evidence.survivingBytesPerRequest! < manifest.check.thresholdBytesPerRequest / 2);
 });

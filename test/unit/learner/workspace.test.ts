@@ -49,7 +49,7 @@ test('the workspace still works once the exercise folder is gone (a container, a
   rmSync(set, { recursive: true });
   const workspace = await readLearnerWorkspace(dir);
   assert.equal(workspace.exercise.manifest.id, 'mini-leak');
-  assert.equal(workspace.exercise.manifest.hints.length, 3);
+  assert.equal(workspace.exercise.manifest.hints?.length, 3);
 });
 
 test("hint reveals the hints in order, one per call, recorded in the editor's progress format", async () => {

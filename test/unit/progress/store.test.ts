@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ProgressError } from '../../../src/progress/errors';
+import { findProblems } from '../../../src/progress/model';
 import { ProgressStore, type ProgressChange } from '../../../src/progress/store';
 
 const root = mkdtempSync(join(tmpdir(), 'leakhunt-progress-'));
@@ -287,18 +288,21 @@ test('hints are revealed in order, once, even when two windows click together', 
   const a = new ProgressStore(dir, { clock: clock.now });
   const b = new ProgressStore(dir, { clock: clock.now });
   await Promise.all([a.load(), b.load()]);
-  assert.deepEqual(await a.revealHint('e', 1, 3), {
+  assert.deepEqual(await a.revealHint('e', 1, { size: 3 }), {
     allowed: false,
     reason: 'Reveal hint 1 before hint 2.',
     next: 0,
   });
-  const both = await Promise.all([a.revealHint('e', 0, 3), b.revealHint('e', 0, 3)]);
+  const both = await Promise.all([
+    a.revealHint('e', 0, { size: 3 }),
+    b.revealHint('e', 0, { size: 3 }),
+  ]);
   assert.deepEqual(both.map((d) => d.allowed).sort(), [false, true]);
   clock.advance(5);
-  assert.deepEqual(await b.revealHint('e', 1, 3), { allowed: true, index: 1 });
-  assert.deepEqual(await a.revealHint('e', 2, 3), { allowed: true, index: 2 });
-  assert.equal((await a.revealHint('e', 3, 3)).allowed, false);
-  assert.deepEqual(await a.revealHint('no-hints', 0, 0), {
+  assert.deepEqual(await b.revealHint('e', 1, { size: 3 }), { allowed: true, index: 1 });
+  assert.deepEqual(await a.revealHint('e', 2, { size: 3 }), { allowed: true, index: 2 });
+  assert.equal((await a.revealHint('e', 3, { size: 3 })).allowed, false);
+  assert.deepEqual(await a.revealHint('no-hints', 0, { size: 0 }), {
     allowed: false,
     reason: 'This exercise has no hints.',
   });
@@ -307,6 +311,34 @@ test('hints are revealed in order, once, even when two windows click together', 
     { index: 1, at: '2026-01-05T09:00:05.000Z' },
     { index: 2, at: '2026-01-05T09:00:05.000Z' },
   ]);
+});
+
+test("each leak's hints are a ladder of their own, recorded with the leak's number", async () => {
+  const store = new ProgressStore(freshDir(), { clock: manualClock().now });
+  await store.load();
+  assert.deepEqual(await store.revealHint('e', 1, { leak: 2, size: 3 }), {
+    allowed: false,
+    reason: 'Reveal hint 1 for leak 2 before hint 2.',
+    next: 0,
+  });
+  assert.deepEqual(await store.revealHint('e', 0, { leak: 2, size: 3 }), {
+    allowed: true,
+    index: 0,
+  });
+  // Leak 2's first rung does not count on leak 1's ladder, nor on the general one.
+  assert.deepEqual(await store.revealHint('e', 0, { leak: 1, size: 3 }), {
+    allowed: true,
+    index: 0,
+  });
+  assert.deepEqual(await store.revealHint('e', 0, { size: 2 }), { allowed: true, index: 0 });
+  assert.deepEqual(
+    store.get('e')?.hints.map(({ leak, index }) => ({ leak, index })),
+    [
+      { leak: 2, index: 0 },
+      { leak: 1, index: 0 },
+      { leak: undefined, index: 0 },
+    ],
+  );
 });
 
 test('changes fire events, including changes another store wrote, found on load', async () => {
@@ -334,4 +366,29 @@ test('changes fire events, including changes another store wrote, found on load'
   subscription.dispose();
   await a.recordSnapshot('e');
   assert.equal(seenByA.length, 1, 'a disposed listener hears nothing');
+});
+
+test("a hint record's leak, when present, is a leak number from 1", () => {
+  const file = (hint: Record<string, unknown>): unknown => ({
+    schemaVersion: 1,
+    exercises: {
+      e: {
+        exerciseId: 'e',
+        set: '',
+        title: 'E',
+        started: '2026-01-05T09:00:00.000Z',
+        activeSeconds: 0,
+        hints: [{ index: 0, at: '2026-01-05T09:00:00.000Z', ...hint }],
+        snapshots: [],
+        testRuns: [],
+        leakChecks: [],
+      },
+    },
+  });
+  assert.deepEqual(findProblems(file({})), []);
+  assert.deepEqual(findProblems(file({ leak: 2 })), []);
+  for (const leak of [0, 'profile-cache', 1.5])
+    assert.deepEqual(findProblems(file({ leak })), [
+      'exercises["e"].hints is not a list of valid entries',
+    ]);
 });

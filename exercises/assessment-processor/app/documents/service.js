@@ -14,12 +14,27 @@ function sendJson(res, status, body) {
 
 const RELATED = { 's-7': 's-8', 's-8': 's-7', 's-20': 's-21' };
 
-/** The stored history of one student: two past assessments, the second maybe related to another student. */
+/**
+ * The stored history of one student: two past assessments with the teacher's feedback, the
+ * second maybe related to another student's.
+ */
 function historyOf(studentId) {
   const n = Number(studentId.replace(/\D/g, '')) || 0;
   const items = [
-    { studentId, assessmentId: `${studentId}-past-1`, type: 'reading', score: (n * 7) % 100 },
-    { studentId, assessmentId: `${studentId}-past-2`, type: 'math', score: (n * 13) % 100 },
+    {
+      studentId,
+      assessmentId: `${studentId}-past-1`,
+      type: 'reading',
+      score: (n * 7) % 100,
+      feedback: `Reading check ${n}: fluent on the first two passages, hesitant on the third; revisit vowel teams and re-read aloud with a partner before the next check.`,
+    },
+    {
+      studentId,
+      assessmentId: `${studentId}-past-2`,
+      type: 'math',
+      score: (n * 13) % 100,
+      feedback: `Number sense ${n}: place value secure up to thousands, regrouping errors when subtracting across zeros; practise with base-ten blocks, then on paper.`,
+    },
   ];
   if (RELATED[studentId]) items[1].relatedId = RELATED[studentId];
   return items;

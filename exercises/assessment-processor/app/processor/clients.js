@@ -63,6 +63,7 @@ class ApiClient {
       );
       if (response.status >= 400) {
         const error = new Error(`request failed with status ${response.status}`);
+        error.config = { url: path, data: JSON.stringify(body), headers };
         error.response = response;
         throw error;
       }

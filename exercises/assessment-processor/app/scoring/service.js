@@ -1,5 +1,6 @@
 // A local stand-in for the external scoring API. It scores an assessment from its answers and
-// refuses assessments without any (422), like the real API. It counts what it was asked.
+// refuses assessments without any (422), like the real API. Given the student's previous
+// score, it reports the change. It counts what it was asked.
 import http from 'node:http';
 
 function sendJson(res, status, body) {
@@ -38,9 +39,11 @@ function createScoringService() {
         counts.scored++;
         const correct = answers.filter((a) => a === 'correct').length;
         const history = Array.isArray(body.history) ? body.history : [];
+        const score = Math.round((100 * correct) / answers.length);
         sendJson(res, 200, {
           studentId: body.assessment.studentId,
-          score: Math.round((100 * correct) / answers.length),
+          score,
+          change: typeof body.previousScore === 'number' ? score - body.previousScore : null,
           basedOn: history.length,
           scoredBy:
             req.headers['x-student-id'] === body.assessment.studentId ? 'student-scoped' : 'shared',

@@ -67,7 +67,7 @@ test('an assessment the scoring API refuses is reported as a batch item failure;
   assert.deepEqual(answer.body.batchItemFailures, [{ itemIdentifier: 'm-1' }]);
 });
 
-test('history follows related records but lists each record once, even when they form a cycle', async () => {
+test("history includes related students' records, each listed once", async () => {
   const processor = new AssessmentProcessor({ scoringUrl, documentsUrl });
   const cyclic = await processor.fetchStudentHistory('s-7', 'reading');
   assert.deepEqual(cyclic.map((item) => item.assessmentId).sort(), [
@@ -85,12 +85,28 @@ test('history follows related records but lists each record once, even when they
   ]);
 });
 
+test("a student's next attempt is scored against the previous one", async () => {
+  const first = await request(invokeUrl, {
+    method: 'POST',
+    body: event([assessment('s-30', ['correct', 'wrong', 'wrong', 'correct'])]),
+  });
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  const second = await request(invokeUrl, {
+    method: 'POST',
+    body: event([assessment('s-30', ['correct', 'correct', 'correct', 'correct'])]),
+  });
+  assert.equal(second.status, 200, JSON.stringify(second.body));
+  const stored = await request(`${documentsUrl}/results/s-30`);
+  assert.equal(stored.body.result.score, 100);
+  assert.equal(stored.body.result.change, 50);
+});
+
 test('memory: the warm processor stays flat across invocations', async (t) => {
   const originalError = console.error;
-  console.error = () => {}; // the refused assessment is logged on every invocation
+  console.error = () => {}; // refused assessments are logged on every invocation
   try {
     const perInvocation = await bytesKeptPerRequest({
-      warmup: 100,
+      warmup: 200,
       count: 600,
       send: (i) =>
         request(invokeUrl, {
@@ -100,12 +116,13 @@ test('memory: the warm processor stays flat across invocations', async (t) => {
             assessment(`s-${(i + 7) % 20}`),
             assessment('s-7'),
             assessment('s-9', []),
+            assessment('s-13', []),
           ]),
         }),
     });
     t.diagnostic(`heap kept per invocation: ${Math.round(perInvocation)} bytes`);
     assert.ok(
-      perInvocation < 3000,
+      perInvocation < 1200,
       `the processor kept ${Math.round(perInvocation)} bytes per invocation`,
     );
   } finally {

@@ -6,6 +6,7 @@ import http from 'node:http';
 const activeProductRequests = [];
 
 const carts = new Map();
+// Shared by every cart service in the process; idle keep-alive sockets do not hold it open.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
 function sendJson(res, status, body) {
@@ -99,7 +100,6 @@ function createCartService({ catalogueUrl = process.env.CATALOGUE_URL } = {}) {
   });
   server.on('close', () => {
     for (const record of activeProductRequests) record.request.destroy();
-    agent.destroy();
   });
   return server;
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { test, before, after } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createCartService } from '../cart/service.js';
 import { createCatalogueService } from '../catalogue/service.js';
 import { listen, close, request, bytesKeptPerRequest, agent } from '../testkit/helpers.js';
@@ -38,6 +40,27 @@ test('unknown products, bad quantities and unknown carts are refused', async () 
   assert.equal((await request(`${cartUrl}/add/t2/NOPE/1`)).status, 404);
   assert.equal((await request(`${cartUrl}/add/t2/EMB-3/0`)).status, 400);
   assert.equal((await request(`${cartUrl}/cart/never-made`)).status, 404);
+});
+
+test('shutting down aborts the catalogue requests still in flight', async () => {
+  let arrived;
+  const arrival = new Promise((resolve) => (arrived = resolve));
+  let abandoned;
+  const abandonment = new Promise((resolve) => (abandoned = resolve));
+  // A catalogue that takes the request and never answers.
+  const stuckCatalogue = http.createServer((req, res) => {
+    res.on('close', () => abandoned('aborted'));
+    arrived();
+  });
+  const shop = createCartService({ catalogueUrl: await listen(stuckCatalogue) });
+  const shopUrl = await listen(shop);
+  const adding = request(`${shopUrl}/add/t3/EMB-3/1`).catch(() => 'closed');
+  await arrival;
+  await close(shop);
+  const outcome = await Promise.race([abandonment, sleep(3000, 'still waiting')]);
+  await close(stuckCatalogue);
+  await adding;
+  assert.equal(outcome, 'aborted', 'the request to the catalogue outlived the cart service');
 });
 
 test('memory: the cart stays flat while shoppers add items', async (t) => {

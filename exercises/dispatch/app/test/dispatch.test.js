@@ -52,6 +52,25 @@ test('a paid order is dispatched once, even when the queue delivers it twice', a
   assert.ok(dispatch.stats.duplicates >= 1);
 });
 
+test('a redelivery after hundreds of other orders is still dispatched only once', async () => {
+  const before = handledSoFar();
+  const shipped = dispatch.stats.shipped;
+  const duplicates = dispatch.stats.duplicates;
+  const message = { orderid: 'order-redelivered-late', user: 'ada', items: [], total: 0 };
+  const others = 400;
+  await request(`${queueUrl}/publish`, { method: 'POST', body: message });
+  await drive(others, (i) =>
+    request(`${queueUrl}/publish`, {
+      method: 'POST',
+      body: { orderid: `order-between-${i}`, user: 'grace', items: [], total: 0 },
+    }),
+  );
+  await request(`${queueUrl}/publish`, { method: 'POST', body: message });
+  await handled(before, others + 2);
+  assert.equal(dispatch.stats.shipped, shipped + others + 1);
+  assert.equal(dispatch.stats.duplicates, duplicates + 1);
+});
+
 test('payments reach dispatch through the queue and the stats show an empty backlog', async () => {
   const before = handledSoFar();
   const paid = await request(`${paymentUrl}/pay`, {

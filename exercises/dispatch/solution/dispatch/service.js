@@ -3,20 +3,12 @@
 // order can arrive twice after a consumer restart; dispatch must ship it only once.
 import http from 'node:http';
 
-// Orders already handed to shipping, by order id, with when they were processed. Redeliveries
-// arrive soon after the original, so only a bounded, recent window is kept: at most
-// MAX_REMEMBERED ids, none older than DEDUP_WINDOW_MS.
+// Orders already handed to shipping, by order id, with when they were processed. The queue
+// only redelivers a message the consumer had not acknowledged, so a redelivery arrives within
+// a few hundred messages of the original: remembering the most recent REDELIVERY_WINDOW ids
+// (oldest forgotten first) drops every redelivery while memory stays bounded.
 const processedOrderCache = new Map();
-const MAX_REMEMBERED = 1000;
-const DEDUP_WINDOW_MS = 10 * 60 * 1000;
-
-function forgetOldOrders(now) {
-  for (const [id, processedAt] of processedOrderCache) {
-    if (processedOrderCache.size <= MAX_REMEMBERED && now - processedAt.getTime() < DEDUP_WINDOW_MS)
-      break;
-    processedOrderCache.delete(id);
-  }
-}
+const REDELIVERY_WINDOW = 1000;
 
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
@@ -50,9 +42,11 @@ function getOrderId(message) {
   const id = order.orderid;
   if (typeof id !== 'string' || id === '') throw new Error('message has no orderid');
   const seenBefore = processedOrderCache.has(id);
-  const now = new Date();
-  if (!seenBefore) processedOrderCache.set(id, now);
-  forgetOldOrders(now.getTime());
+  if (!seenBefore) {
+    processedOrderCache.set(id, new Date());
+    if (processedOrderCache.size > REDELIVERY_WINDOW)
+      processedOrderCache.delete(processedOrderCache.keys().next().value);
+  }
   return { id, seenBefore };
 }
 

@@ -109,7 +109,6 @@ export function createApp(options: AppOptions = {}): App {
       }
       if (req.method === 'PATCH') {
         const body = await readJson(req);
-        const saved = notifications.waitForSave(id);
         let task: Task | undefined;
         try {
           task = store.update(id, body as Partial<Task>);
@@ -117,6 +116,8 @@ export function createApp(options: AppOptions = {}): App {
           return sendJson(res, 400, { error: (error as Error).message });
         }
         if (!task) return sendJson(res, 404, { error: 'no such task' });
+        // The store announces the save on a later turn of the event loop, so waiting starts in time.
+        const saved = notifications.waitForSave(id);
         forgetSearchesOf(task);
         return sendJson(res, 200, await saved);
       }

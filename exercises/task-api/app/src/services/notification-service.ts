@@ -15,11 +15,17 @@ export class NotificationService {
     this.emitter.on('task-saved', listener);
   }
 
-  /** Resolves when the task with `taskId` has been saved. */
-  waitForSave(taskId: string): Promise<Task> {
-    return new Promise((resolve) => {
+  /** Resolves when the task with `taskId` has been saved; rejects if that takes too long. */
+  waitForSave(taskId: string, timeoutMs = 5000): Promise<Task> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`task ${taskId} was not saved within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.emitter.on('task-saved', (task: Task) => {
-        if (task.id === taskId) resolve(task);
+        if (task.id !== taskId) return;
+        clearTimeout(timer);
+        resolve(task);
       });
     });
   }

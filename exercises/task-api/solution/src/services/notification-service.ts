@@ -16,16 +16,21 @@ export class NotificationService {
   }
 
   /**
-   * Resolves when the task with `taskId` has been saved. The listener removes itself once it
-   * has seen that save; otherwise every request would leave one behind, holding its closure.
+   * Resolves when the task with `taskId` has been saved; rejects if that takes too long. The
+   * listener is removed on both paths, so no wait outlives its request.
    */
-  waitForSave(taskId: string): Promise<Task> {
-    return new Promise((resolve) => {
+  waitForSave(taskId: string, timeoutMs = 5000): Promise<Task> {
+    return new Promise((resolve, reject) => {
       const listener = (task: Task): void => {
         if (task.id !== taskId) return;
+        clearTimeout(timer);
         this.emitter.off('task-saved', listener);
         resolve(task);
       };
+      const timer = setTimeout(() => {
+        this.emitter.off('task-saved', listener);
+        reject(new Error(`task ${taskId} was not saved within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.emitter.on('task-saved', listener);
     });
   }
