@@ -192,9 +192,9 @@ test('paging: the top level comes 200 rows at a time, only the rows in view are 
   // End (keyboard, in the tree) goes to "Show 151 more"; Enter fetches the second page.
   await table.locator('tbody tr.row').first().click();
   await host.page.keyboard.press('End');
-  assert.match(
-    (await host.page.evaluate(() => document.activeElement?.textContent)) ?? '',
-    /Show 151 more of 151/,
+  // The last row is rendered (and focused) once the grid has scrolled to it: a frame later.
+  await host.page.waitForFunction(() =>
+    /Show 151 more of 151/.test(document.activeElement?.textContent ?? ''),
   );
   await host.page.keyboard.press('Enter');
   await waitForRequest('summaryPage', (p) => p.start === 200, 'the second page');
