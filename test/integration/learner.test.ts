@@ -141,7 +141,8 @@ suite('A learner hunts the leak in "User sessions"', () => {
     assert.ok(editor.document.getText().includes(hint), 'the whole hint is in the document');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.commands.executeCommand('leakHunt.hints.focus');
-    click({ treeItem: `1. ${hint.slice(0, 40)}` });
+    // The row reads "Leak 1 of 1, nudge: <the hint's first line>".
+    click({ treeItem: `nudge: ${hint.slice(0, 40)}` });
     await waitFor(
       'the hint row to open the hint',
       () => vscode.window.activeTextEditor?.document.uri.scheme === 'leakhunt-hints',

@@ -62,7 +62,7 @@ suite('In an untrusted workspace', () => {
   let api: LeakHuntApi;
   let warnings: ReturnType<typeof recordWarnings>;
   let trustPrompts: ReturnType<typeof answerTrustPromptsWithCancel>;
-  let hints: string[];
+  let firstHint: string;
 
   suiteSetup(async () => {
     assert.equal(
@@ -89,8 +89,9 @@ suite('In an untrusted workspace', () => {
         join(extension.extensionPath, 'exercises/user-sessions/exercise.json'),
         'utf8',
       ),
-    ) as { hints: string[] };
-    hints = manifest.hints;
+    ) as { leaks: { hints: { nudge: string; where: string; fix: string } }[] };
+    // One leak, so one ladder: its nudge comes first.
+    firstHint = manifest.leaks[0]!.hints.nudge;
   });
 
   suiteTeardown(async () => {
@@ -160,15 +161,15 @@ suite('In an untrusted workspace', () => {
     const hint = await vscode.commands.executeCommand<string>('leakHunt.revealNextHint', {
       confirm: false,
     });
-    assert.equal(hint, hints[0]);
+    assert.equal(hint, firstHint);
     // The whole hint, in a read-only document that opens at it.
     const editor = vscode.window.activeTextEditor;
     assert.ok(editor, 'the revealed hint opened in an editor');
     assert.equal(editor.document.uri.scheme, 'leakhunt-hints');
-    assert.ok(editor.document.getText().includes(hints[0]!), 'the document holds the full hint');
+    assert.ok(editor.document.getText().includes(firstHint), 'the document holds the full hint');
     assert.equal(
       editor.document.lineAt(editor.selection.active.line).text,
-      `## Hint 1 of ${hints.length}`,
+      '## Leak 1 of 1, nudge',
     );
     await vscode.commands.executeCommand('workbench.view.extension.leakHunt');
     await pause(1500);
