@@ -165,29 +165,24 @@ export function groupClasses(snapshot: HeapSnapshot): ClassGroups {
 }
 
 /**
- * Per-class aggregates like DevTools' Summary: nodes with a non-zero self size, retained size
- * summed without double-counting members dominated by a member of the same class. DevTools
- * keys object classes by constructor location too; so do we before merging by name.
+ * Depth-first walk of the dominator tree below `root`, without recursion (a list of a million
+ * nodes would overflow the stack): `enter` on the way down, `leave` once a node's subtree is done.
+ * Both Summaries count a class's retained size only at its topmost members this way.
  */
-export function classAggregates(snapshot: HeapSnapshot, groups: ClassGroups): ClassAggregate[] {
-  const { keyOf, keyClass, count, self, dist } = groups;
-  const { nodeCount, selfSize, retained } = snapshot;
-  const keyCount = keyClass.length;
-  const ret = new Float64Array(keyCount);
-  // Walk the dominator tree keeping, per key, how many ancestors of that key are open.
-  const { childStart, children } = dominatedNodes(snapshot);
-  const open = new Uint32Array(keyCount);
+export function walkDominatorTree(
+  tree: { childStart: Uint32Array; children: Uint32Array },
+  root: number,
+  enter: (n: number) => void,
+  leave: (n: number) => void,
+): void {
+  const { childStart, children } = tree;
+  const nodeCount = childStart.length - 1;
   const stack = new Uint32Array(nodeCount);
   const cursor = new Uint32Array(nodeCount);
   let sp = 0;
-  stack[sp++] = snapshot.root;
-  cursor[snapshot.root] = childStart[snapshot.root];
-  const enter = (n: number): void => {
-    const k = keyOf[n];
-    if (selfSize[n] && open[k] === 0) ret[k] += retained[n];
-    if (selfSize[n]) open[k]++;
-  };
-  enter(snapshot.root);
+  stack[sp++] = root;
+  cursor[root] = childStart[root];
+  enter(root);
   while (sp > 0) {
     const n = stack[sp - 1];
     if (cursor[n] < childStart[n + 1]) {
@@ -197,9 +192,35 @@ export function classAggregates(snapshot: HeapSnapshot, groups: ClassGroups): Cl
       stack[sp++] = c;
     } else {
       sp--;
-      if (selfSize[n]) open[keyOf[n]]--;
+      leave(n);
     }
   }
+}
+
+/**
+ * Per-class aggregates like DevTools' Summary: nodes with a non-zero self size, retained size
+ * summed without double-counting members dominated by a member of the same class. DevTools
+ * keys object classes by constructor location too; so do we before merging by name.
+ */
+export function classAggregates(snapshot: HeapSnapshot, groups: ClassGroups): ClassAggregate[] {
+  const { keyOf, keyClass, count, self, dist } = groups;
+  const { selfSize, retained } = snapshot;
+  const keyCount = keyClass.length;
+  const ret = new Float64Array(keyCount);
+  // Walk the dominator tree keeping, per key, how many ancestors of that key are open.
+  const open = new Uint32Array(keyCount);
+  walkDominatorTree(
+    dominatedNodes(snapshot),
+    snapshot.root,
+    (n) => {
+      const k = keyOf[n];
+      if (selfSize[n] && open[k] === 0) ret[k] += retained[n];
+      if (selfSize[n]) open[k]++;
+    },
+    (n) => {
+      if (selfSize[n]) open[keyOf[n]]--;
+    },
+  );
   const byName = new Map<number, ClassAggregate>();
   for (let k = 0; k < keyCount; k++) {
     if (!count[k]) continue;

@@ -3,7 +3,7 @@
  * (paged, and as a bounded treemap), Statistics by kind, and the Summary restricted to the
  * objects allocated in an id range. Built on the analysed snapshot's dominators and distances.
  */
-import { dominatedNodes } from './aggregates';
+import { dominatedNodes, walkDominatorTree } from './aggregates';
 import type { ExplorerIndex } from './explore';
 import { inRange } from './explore';
 import { moduleScopeLabel } from './paths';
@@ -101,14 +101,11 @@ export class DominatorTree {
    */
   classesInRange(range: IdRange): ClassSummary[] {
     const { snapshot } = this.index;
-    const { childStart, children } = this.csr;
-    const { nodeCount, selfSize, retained, classIndex, distance, root } = snapshot;
+    const { selfSize, retained, classIndex, distance, root } = snapshot;
     const { nodeId } = snapshot.raw;
     const rows = new Map<number, ClassSummary>();
     const open = new Map<number, number>();
     const counted = (n: number): boolean => selfSize[n] > 0 && inRange(nodeId[n], range);
-    const stack = new Uint32Array(nodeCount);
-    const cursor = new Uint32Array(nodeCount);
     const enter = (n: number): void => {
       if (!counted(n)) return;
       const cls = classIndex[n];
@@ -130,22 +127,9 @@ export class DominatorTree {
       if (depth === 0) row.retainedSize += retained[n];
       open.set(cls, depth + 1);
     };
-    let sp = 0;
-    stack[sp++] = root;
-    cursor[root] = childStart[root];
-    enter(root);
-    while (sp > 0) {
-      const n = stack[sp - 1];
-      if (cursor[n] < childStart[n + 1]) {
-        const c = children[cursor[n]++];
-        cursor[c] = childStart[c];
-        enter(c);
-        stack[sp++] = c;
-      } else {
-        sp--;
-        if (counted(n)) open.set(classIndex[n], (open.get(classIndex[n]) as number) - 1);
-      }
-    }
+    walkDominatorTree(this.csr, root, enter, (n) => {
+      if (counted(n)) open.set(classIndex[n], (open.get(classIndex[n]) as number) - 1);
+    });
     for (const row of rows.values()) if (row.distance === UNREACHED) row.distance = -1;
     return [...rows.values()].sort(
       (a, b) => b.retainedSize - a.retainedSize || b.selfSize - a.selfSize,
